@@ -1,0 +1,97 @@
+//! The three SQL dialects covet speaks.
+
+use sea_query::{
+    MysqlQueryBuilder, PostgresQueryBuilder, QueryStatementWriter, SchemaStatementBuilder,
+    SqliteQueryBuilder, Values,
+};
+
+use crate::error::{Error, Result};
+
+/// A database backend, chosen by the URL's scheme.
+///
+/// # Examples
+///
+/// ```
+/// use covet::Backend;
+///
+/// assert_eq!(Backend::from_url("postgres://localhost/app")?, Backend::Postgres);
+/// assert_eq!(Backend::from_url("mysql://root@localhost/app")?, Backend::MySql);
+/// assert_eq!(Backend::from_url("sqlite::memory:")?, Backend::Sqlite);
+/// assert!(Backend::from_url("oracle://db").is_err());
+/// # Ok::<(), covet::Error>(())
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// PostgreSQL (`postgres://`, `postgresql://`).
+    Postgres,
+    /// MySQL or MariaDB (`mysql://`, `mariadb://`).
+    MySql,
+    /// SQLite (`sqlite:`).
+    Sqlite,
+}
+
+impl Backend {
+    /// The backend a database URL names.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) for any other scheme.
+    pub fn from_url(url: &str) -> Result<Self> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        match scheme {
+            "postgres" | "postgresql" => Ok(Self::Postgres),
+            "mysql" | "mariadb" => Ok(Self::MySql),
+            "sqlite" => Ok(Self::Sqlite),
+            _ => Err(Error::configuration(format!(
+                "unsupported database URL scheme `{scheme}:`; expected postgres://, mysql:// or sqlite:"
+            ))),
+        }
+    }
+
+    /// The name OpenTelemetry uses for the system (`db.system.name`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Postgres => "postgresql",
+            Self::MySql => "mysql",
+            Self::Sqlite => "sqlite",
+        }
+    }
+
+    /// The most bind parameters one statement may carry: the wire protocol's 16-bit count on
+    /// PostgreSQL and MySQL, `SQLITE_MAX_VARIABLE_NUMBER` (32 766 since SQLite 3.32) on SQLite.
+    pub fn max_bind_parameters(self) -> usize {
+        match self {
+            Self::Postgres | Self::MySql => 65_535,
+            Self::Sqlite => 32_766,
+        }
+    }
+
+    /// Renders a query as parameterized SQL and its values.
+    pub(crate) fn build_query<S: QueryStatementWriter>(self, statement: &S) -> (String, Values) {
+        match self {
+            Self::Postgres => statement.build(PostgresQueryBuilder),
+            Self::MySql => statement.build(MysqlQueryBuilder),
+            Self::Sqlite => statement.build(SqliteQueryBuilder),
+        }
+    }
+
+    /// Renders a schema statement (DDL has no bind parameters).
+    pub(crate) fn build_schema<S: SchemaStatementBuilder>(self, statement: &S) -> String {
+        match self {
+            Self::Postgres => statement.build(PostgresQueryBuilder),
+            Self::MySql => statement.build(MysqlQueryBuilder),
+            Self::Sqlite => statement.build(SqliteQueryBuilder),
+        }
+    }
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Postgres => "PostgreSQL",
+            Self::MySql => "MySQL",
+            Self::Sqlite => "SQLite",
+        })
+    }
+}

@@ -1,0 +1,162 @@
+//! Pool options and connecting to each backend.
+
+use std::time::Duration;
+
+use super::{Database, Pool};
+use crate::Backend;
+use crate::error::{Error, Result};
+
+/// How the connection pool behaves.
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> covet::Result<()> {
+/// use std::time::Duration;
+/// use covet::PoolOptions;
+///
+/// let db = PoolOptions::new()
+///     .max_connections(4)
+///     .min_connections(1)
+///     .acquire_timeout(Duration::from_secs(5))
+///     .connect("sqlite::memory:")
+///     .await?;
+/// assert!(db.pool_size() >= 1);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    max_connections: u32,
+    min_connections: u32,
+    acquire_timeout: Duration,
+    idle_timeout: Option<Duration>,
+    max_lifetime: Option<Duration>,
+    test_before_acquire: bool,
+    sqlite_busy_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 10,
+            min_connections: 0,
+            acquire_timeout: Duration::from_secs(30),
+            idle_timeout: Some(Duration::from_secs(10 * 60)),
+            max_lifetime: Some(Duration::from_secs(30 * 60)),
+            test_before_acquire: true,
+            sqlite_busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl PoolOptions {
+    /// The defaults: at most 10 connections, none kept open when idle, 30 s acquire timeout,
+    /// connections closed after 10 min idle or 30 min of life, each checked before reuse.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The most connections the pool opens (default 10).
+    pub fn max_connections(mut self, max: u32) -> Self {
+        self.max_connections = max;
+        self
+    }
+
+    /// The connections kept open even when idle, opened at connect (default 0).
+    pub fn min_connections(mut self, min: u32) -> Self {
+        self.min_connections = min;
+        self
+    }
+
+    /// How long an operation waits for a free connection before failing with
+    /// [`ErrorKind::PoolTimeout`](crate::ErrorKind::PoolTimeout) (default 30 s).
+    pub fn acquire_timeout(mut self, timeout: Duration) -> Self {
+        self.acquire_timeout = timeout;
+        self
+    }
+
+    /// How long a connection may sit idle before it is closed; `None` keeps it (default 10 min).
+    pub fn idle_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.idle_timeout = timeout.into();
+        self
+    }
+
+    /// How long a connection lives before it is replaced; `None` keeps it (default 30 min).
+    pub fn max_lifetime(mut self, lifetime: impl Into<Option<Duration>>) -> Self {
+        self.max_lifetime = lifetime.into();
+        self
+    }
+
+    /// Whether a connection is pinged before it is handed out (default true).
+    pub fn test_before_acquire(mut self, test: bool) -> Self {
+        self.test_before_acquire = test;
+        self
+    }
+
+    /// How long SQLite waits on a locked database before failing with
+    /// [`ErrorKind::LockTimeout`](crate::ErrorKind::LockTimeout) (default 5 s).
+    pub fn sqlite_busy_timeout(mut self, timeout: Duration) -> Self {
+        self.sqlite_busy_timeout = timeout;
+        self
+    }
+
+    /// Opens the pool, with `min_connections` connections already established.
+    ///
+    /// # Errors
+    ///
+    /// As [`Database::connect`].
+    pub async fn connect(self, url: &str) -> Result<Database> {
+        let backend = Backend::from_url(url)?;
+        let pool = match backend {
+            #[cfg(feature = "postgres")]
+            Backend::Postgres => Pool::Postgres(self.sqlx_options().connect(url).await?),
+            #[cfg(feature = "mysql")]
+            Backend::MySql => Pool::MySql(self.sqlx_options().connect(url).await?),
+            #[cfg(feature = "sqlite")]
+            Backend::Sqlite => Pool::Sqlite(self.connect_sqlite(url).await?),
+            #[allow(unreachable_patterns)]
+            other => {
+                return Err(Error::configuration(format!(
+                    "covet was built without {other} support; enable its cargo feature \
+                     (`postgres`, `mysql` or `sqlite`)"
+                )));
+            }
+        };
+        Ok(Database::from_pool(pool, backend))
+    }
+
+    fn sqlx_options<DB: sqlx::Database>(&self) -> sqlx::pool::PoolOptions<DB> {
+        sqlx::pool::PoolOptions::new()
+            .max_connections(self.max_connections)
+            .min_connections(self.min_connections)
+            .acquire_timeout(self.acquire_timeout)
+            .idle_timeout(self.idle_timeout)
+            .max_lifetime(self.max_lifetime)
+            .test_before_acquire(self.test_before_acquire)
+    }
+
+    #[cfg(feature = "sqlite")]
+    async fn connect_sqlite(&self, url: &str) -> Result<sqlx::SqlitePool> {
+        use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+        use std::str::FromStr;
+
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let mut connect = SqliteConnectOptions::from_str(url)?
+            .foreign_keys(true)
+            .busy_timeout(self.sqlite_busy_timeout);
+        let mut pool = self.sqlx_options::<sqlx::Sqlite>();
+        if in_memory {
+            // A shared in-memory database lives only while a connection holds it open.
+            pool = pool
+                .min_connections(self.min_connections.max(1))
+                .idle_timeout(None)
+                .max_lifetime(None);
+        } else {
+            connect = connect
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal);
+        }
+        Ok(pool.connect_with(connect).await?)
+    }
+}

@@ -1,0 +1,316 @@
+//! One error type for every backend.
+//!
+//! Every failure covet reports is an [`Error`] with an [`ErrorKind`]. Driver errors from
+//! PostgreSQL, MySQL/MariaDB and SQLite are classified exactly once, in one table of SQLSTATEs,
+//! MySQL error numbers and SQLite result codes (see `classify.rs`), so the same mistake gives the
+//! same kind on every backend.
+
+mod classify;
+
+use std::fmt;
+
+/// A `Result` whose error defaults to [`covet::Error`](Error).
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A boxed error from user code or a driver, kept as the [`source`](std::error::Error::source).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What went wrong, classified the same way on every backend.
+///
+/// # Examples
+///
+/// ```
+/// use covet::ErrorKind;
+///
+/// assert!(ErrorKind::Deadlock.is_transient());
+/// assert!(!ErrorKind::UniqueViolation.is_transient());
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// A row that had to exist does not (`get` by key, `one`, `update` of a deleted row).
+    NotFound,
+    /// `one()` found more than one row.
+    MultipleRows,
+    /// A `UNIQUE` or primary key constraint rejected the write.
+    UniqueViolation,
+    /// A `FOREIGN KEY` constraint rejected the write.
+    ForeignKeyViolation,
+    /// A `NOT NULL` column was given no value.
+    NotNullViolation,
+    /// A `CHECK` constraint rejected the write.
+    CheckViolation,
+    /// The server chose this transaction as a deadlock victim. Transient.
+    Deadlock,
+    /// A serializable or repeatable-read transaction could not be serialized. Transient.
+    SerializationFailure,
+    /// A lock could not be taken in time (PostgreSQL `lock_timeout`, MySQL
+    /// `innodb_lock_wait_timeout`, SQLite "database is locked" after its busy timeout). Transient.
+    LockTimeout,
+    /// The server cancelled the statement because it ran past its time limit.
+    StatementTimeout,
+    /// No pooled connection became free within the acquire timeout.
+    PoolTimeout,
+    /// The pool was closed.
+    PoolClosed,
+    /// The connection broke (network error, server restart, killed session).
+    ConnectionLost,
+    /// The server refused the login (wrong user or password).
+    AuthenticationFailed,
+    /// The database named in the URL does not exist.
+    UnknownDatabase,
+    /// Nothing listens at the address in the URL.
+    ConnectionRefused,
+    /// A value read from the database could not be turned into the Rust type.
+    Decode,
+    /// A Rust value could not be turned into a database value.
+    Encode,
+    /// A statement needs more bind parameters than the dialect allows.
+    TooManyParameters,
+    /// The database URL or an option is invalid, or a backend feature is not compiled in.
+    Configuration,
+    /// Any other error reported by the database server.
+    Database,
+    /// Any other error.
+    Other,
+}
+
+impl ErrorKind {
+    /// Whether retrying the whole transaction may succeed: deadlocks, serialization failures and
+    /// lock timeouts (SQLite's "database is locked" included).
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            Self::Deadlock | Self::SerializationFailure | Self::LockTimeout
+        )
+    }
+
+    /// Whether the error is a constraint violation (unique, foreign key, not null or check).
+    pub fn is_constraint_violation(self) -> bool {
+        matches!(
+            self,
+            Self::UniqueViolation
+                | Self::ForeignKeyViolation
+                | Self::NotNullViolation
+                | Self::CheckViolation
+        )
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::NotFound => "no row found",
+            Self::MultipleRows => "more than one row found",
+            Self::UniqueViolation => "unique constraint violated",
+            Self::ForeignKeyViolation => "foreign key constraint violated",
+            Self::NotNullViolation => "not-null constraint violated",
+            Self::CheckViolation => "check constraint violated",
+            Self::Deadlock => "deadlock detected",
+            Self::SerializationFailure => "could not serialize access",
+            Self::LockTimeout => "lock wait timed out",
+            Self::StatementTimeout => "statement timed out",
+            Self::PoolTimeout => "timed out waiting for a pooled connection",
+            Self::PoolClosed => "the pool is closed",
+            Self::ConnectionLost => "connection lost",
+            Self::AuthenticationFailed => "authentication failed",
+            Self::UnknownDatabase => "unknown database",
+            Self::ConnectionRefused => "connection refused",
+            Self::Decode => "could not decode a value",
+            Self::Encode => "could not encode a value",
+            Self::TooManyParameters => "too many bind parameters",
+            Self::Configuration => "invalid configuration",
+            Self::Database => "database error",
+            Self::Other => "error",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// covet's error: an [`ErrorKind`], a message, and where the server gives them, the constraint,
+/// table and column involved and the server's own code.
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> covet::Result<()> {
+/// use covet::prelude::*;
+///
+/// #[covet::model]
+/// struct Account {
+///     #[covet(primary_key)]
+///     id: i64,
+///     #[covet(unique)]
+///     email: String,
+/// }
+///
+/// let db = Database::connect("sqlite::memory:").await?;
+/// covet::dev::create_tables(&db, &[Account::TABLE]).await?;
+/// Account { id: 0, email: "a@example.com".into() }.insert(&db).await?;
+/// let err = Account { id: 0, email: "a@example.com".into() }.insert(&db).await.unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::UniqueViolation);
+/// # Ok(()) }
+/// ```
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    message: String,
+    code: Option<String>,
+    constraint: Option<String>,
+    table: Option<String>,
+    column: Option<String>,
+    source: Option<BoxError>,
+}
+
+impl Error {
+    /// Creates an error of `kind` with a message.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                code: None,
+                constraint: None,
+                table: None,
+                column: None,
+                source: None,
+            }),
+        }
+    }
+
+    /// Attaches the underlying cause.
+    pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
+        self.inner.source = Some(source.into());
+        self
+    }
+
+    /// The classified kind.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The human-readable message (without the kind).
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// The server's own code: a SQLSTATE on PostgreSQL, the error number on MySQL/MariaDB, the
+    /// extended result code on SQLite.
+    pub fn code(&self) -> Option<&str> {
+        self.inner.code.as_deref()
+    }
+
+    /// The constraint or index the server named, where it names one.
+    pub fn constraint(&self) -> Option<&str> {
+        self.inner.constraint.as_deref()
+    }
+
+    /// The table the server named, where it names one.
+    pub fn table(&self) -> Option<&str> {
+        self.inner.table.as_deref()
+    }
+
+    /// The column the server named, where it names one.
+    pub fn column(&self) -> Option<&str> {
+        self.inner.column.as_deref()
+    }
+
+    /// Whether retrying the transaction may succeed; see [`ErrorKind::is_transient`].
+    pub fn is_transient(&self) -> bool {
+        self.inner.kind.is_transient()
+    }
+
+    /// Whether no row was found.
+    pub fn is_not_found(&self) -> bool {
+        self.inner.kind == ErrorKind::NotFound
+    }
+
+    /// Whether a unique or primary key constraint was violated.
+    pub fn is_unique_violation(&self) -> bool {
+        self.inner.kind == ErrorKind::UniqueViolation
+    }
+
+    /// Whether a foreign key constraint was violated.
+    pub fn is_foreign_key_violation(&self) -> bool {
+        self.inner.kind == ErrorKind::ForeignKeyViolation
+    }
+
+    /// Names `table` unless the server named one already.
+    pub(crate) fn in_table(mut self, table: &'static str) -> Self {
+        if self.inner.table.is_none() && !table.is_empty() {
+            self.inner.table = Some(table.to_owned());
+        }
+        self
+    }
+
+    pub(crate) fn not_found(what: &str) -> Self {
+        Self::new(ErrorKind::NotFound, format!("no {what} matched"))
+    }
+
+    pub(crate) fn decode(source: impl Into<BoxError>) -> Self {
+        let source = source.into();
+        Self::new(ErrorKind::Decode, source.to_string()).with_source(source)
+    }
+
+    pub(crate) fn encode(source: impl Into<BoxError>) -> Self {
+        let source = source.into();
+        Self::new(ErrorKind::Encode, source.to_string()).with_source(source)
+    }
+
+    pub(crate) fn configuration(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Configuration, message)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.inner.kind)
+            .field("message", &self.inner.message);
+        for (name, value) in [
+            ("code", &self.inner.code),
+            ("constraint", &self.inner.constraint),
+            ("table", &self.inner.table),
+            ("column", &self.inner.column),
+        ] {
+            if let Some(value) = value {
+                d.field(name, value);
+            }
+        }
+        d.finish()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.inner.kind, self.inner.message)?;
+        if let Some(constraint) = &self.inner.constraint {
+            write!(f, " (constraint `{constraint}`)")?;
+        } else if let Some(column) = &self.inner.column {
+            write!(f, " (column `{column}`)")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(error: sqlx::Error) -> Self {
+        classify::classify(error)
+    }
+}

@@ -1,0 +1,296 @@
+//! The [`Model`] trait that `#[model]` implements, and the registry of a program's models.
+
+use std::future::Future;
+
+use crate::column::Column;
+use crate::db::Executor;
+use crate::error::Result;
+use crate::query::{self, DeleteMany, Select, UpdateMany};
+use crate::row::{FromRow, Row};
+use crate::schema::TableDef;
+use crate::value::SqlValue;
+
+/// A struct mapped to a table. Implemented by [`#[covet::model]`](crate::model); not by hand.
+///
+/// The provided methods are the model's CRUD operations. Each takes an [`Executor`]: pass `&db`.
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> covet::Result<()> {
+/// use covet::prelude::*;
+///
+/// #[covet::model]
+/// struct Note {
+///     #[covet(primary_key)]
+///     id: i64,
+///     text: String,
+///     pinned: bool,
+/// }
+///
+/// let db = Database::connect("sqlite::memory:").await?;
+/// covet::dev::create_tables(&db, &[Note::TABLE]).await?;
+///
+/// let mut note = Note { id: 0, text: "buy milk".into(), pinned: false }.insert(&db).await?;
+/// assert_eq!(note.id, 1); // the key the database generated
+///
+/// note.pinned = true;
+/// note.update(&db).await?;
+/// assert!(Note::get(&db, note.id).await?.pinned);
+///
+/// note.text = "buy oat milk".into();
+/// note.update_columns(&db, Note::text).await?;
+///
+/// assert_eq!(note.delete(&db).await?, 1);
+/// assert!(Note::find(&db, note.id).await?.is_none());
+/// # Ok(()) }
+/// ```
+pub trait Model: FromRow + Sync {
+    /// The table description: name, columns, keys, indexes.
+    const TABLE: &'static TableDef;
+
+    /// The primary key's Rust type: the key field's type, or a tuple for a composite key.
+    type Key: PrimaryKey;
+
+    /// Positions of the key columns in [`TABLE.columns`](TableDef::columns).
+    #[doc(hidden)]
+    const KEY_COLUMNS: &'static [usize];
+
+    /// The values of the columns the database generates, in column order.
+    #[doc(hidden)]
+    type Generated: Send + Unpin + 'static;
+
+    /// The bindable value of column `index`.
+    #[doc(hidden)]
+    fn column_value(&self, index: usize) -> Result<sea_query::Value>;
+
+    /// Reads the generated columns from a row that holds exactly them, in column order.
+    #[doc(hidden)]
+    fn decode_generated<R: Row>(row: &R) -> Result<Self::Generated>;
+
+    /// Stores generated values read back after an insert.
+    #[doc(hidden)]
+    fn apply_generated(&mut self, generated: Self::Generated);
+
+    /// Stores the auto-increment key MySQL reports after an insert.
+    #[doc(hidden)]
+    fn set_auto_key(&mut self, id: u64) -> Result<()>;
+
+    /// A query over every row of this model.
+    #[doc(alias = "SELECT")]
+    fn query() -> Select<Self> {
+        Select::new()
+    }
+
+    /// The row with primary key `key`, or `None`.
+    ///
+    /// # Errors
+    ///
+    /// Any database error, classified.
+    fn find<'c, E: Executor<'c>>(
+        executor: E,
+        key: Self::Key,
+    ) -> impl Future<Output = Result<Option<Self>>> + Send {
+        query::write::find(executor, key)
+    }
+
+    /// The row with primary key `key`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) when there is none.
+    fn get<'c, E: Executor<'c>>(
+        executor: E,
+        key: Self::Key,
+    ) -> impl Future<Output = Result<Self>> + Send {
+        query::write::get(executor, key)
+    }
+
+    /// Inserts this row and returns it with the values the database generated (the
+    /// auto-increment key, `#[covet(generated)]` columns). The key field's value is ignored when
+    /// the key auto-increments.
+    ///
+    /// On PostgreSQL and SQLite generated values come back through `RETURNING` in the same
+    /// statement. On MySQL/MariaDB covet reads the last insert id (MySQL 8 has no `RETURNING`)
+    /// and, when other columns are generated too, selects them by key.
+    ///
+    /// # Errors
+    ///
+    /// Constraint violations ([`UniqueViolation`](crate::ErrorKind::UniqueViolation), ...) and
+    /// any other database error, classified.
+    #[doc(alias = "INSERT")]
+    fn insert<'c, E: Executor<'c>>(self, executor: E) -> impl Future<Output = Result<Self>> + Send {
+        query::write::insert(self, executor)
+    }
+
+    /// Writes every column of this row, found by its primary key.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) when no row has this key.
+    #[doc(alias = "UPDATE")]
+    fn update<'c, E: Executor<'c>>(&self, executor: E) -> impl Future<Output = Result<()>> + Send {
+        query::write::update(self, executor, None)
+    }
+
+    /// Writes only the given columns: one [`Column`] or a tuple of them,
+    /// e.g. `(User::name, User::email)`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) when no row has this key.
+    fn update_columns<'c, E: Executor<'c>>(
+        &self,
+        executor: E,
+        columns: impl Columns<Self>,
+    ) -> impl Future<Output = Result<()>> + Send {
+        let mut indexes = Vec::new();
+        columns.push_indexes(&mut indexes);
+        query::write::update(self, executor, Some(indexes))
+    }
+
+    /// Deletes this row, found by its primary key; returns the number of rows deleted (0 or 1).
+    ///
+    /// # Errors
+    ///
+    /// [`ForeignKeyViolation`](crate::ErrorKind::ForeignKeyViolation) when other rows still
+    /// reference it; any other database error, classified.
+    #[doc(alias = "DELETE")]
+    fn delete<'c, E: Executor<'c>>(&self, executor: E) -> impl Future<Output = Result<u64>> + Send {
+        query::write::delete(self, executor)
+    }
+
+    /// An `UPDATE` of every row matching a filter.
+    fn update_many() -> UpdateMany<Self> {
+        UpdateMany::new()
+    }
+
+    /// A `DELETE` of every row matching a filter.
+    fn delete_many() -> DeleteMany<Self> {
+        DeleteMany::new()
+    }
+}
+
+/// A primary key value: one [`SqlValue`], or a tuple of them for a composite key.
+pub trait PrimaryKey: Send + 'static {
+    /// The key's values in key order.
+    #[doc(hidden)]
+    fn into_values(self) -> Result<Vec<sea_query::Value>>;
+}
+
+impl<T: SqlValue> PrimaryKey for T {
+    fn into_values(self) -> Result<Vec<sea_query::Value>> {
+        Ok(vec![self.into_sql()?])
+    }
+}
+
+macro_rules! tuple_key {
+    ($($name:ident),+) => {
+        impl<$($name: SqlValue),+> PrimaryKey for ($($name,)+) {
+            #[allow(non_snake_case)]
+            fn into_values(self) -> Result<Vec<sea_query::Value>> {
+                let ($($name,)+) = self;
+                Ok(vec![$($name.into_sql()?),+])
+            }
+        }
+    };
+}
+
+tuple_key!(A, B);
+tuple_key!(A, B, C);
+tuple_key!(A, B, C, D);
+
+/// One column or a tuple of columns of model `M`, for
+/// [`update_columns`](Model::update_columns).
+#[diagnostic::on_unimplemented(
+    message = "expected columns of `{M}`",
+    label = "pass a column of `{M}` or a tuple of them, e.g. `({M}::a, {M}::b)`"
+)]
+pub trait Columns<M> {
+    /// Appends the columns' positions.
+    #[doc(hidden)]
+    fn push_indexes(&self, indexes: &mut Vec<usize>);
+}
+
+impl<M, T> Columns<M> for Column<M, T> {
+    fn push_indexes(&self, indexes: &mut Vec<usize>) {
+        indexes.push(self.index());
+    }
+}
+
+macro_rules! tuple_columns {
+    ($($name:ident),+) => {
+        impl<M, $($name: Columns<M>),+> Columns<M> for ($($name,)+) {
+            #[allow(non_snake_case)]
+            fn push_indexes(&self, indexes: &mut Vec<usize>) {
+                let ($($name,)+) = self;
+                $($name.push_indexes(indexes);)+
+            }
+        }
+    };
+}
+
+tuple_columns!(A);
+tuple_columns!(A, B);
+tuple_columns!(A, B, C);
+tuple_columns!(A, B, C, D);
+tuple_columns!(A, B, C, D, E);
+tuple_columns!(A, B, C, D, E, F);
+tuple_columns!(A, B, C, D, E, F, G);
+tuple_columns!(A, B, C, D, E, F, G, H);
+
+/// The models of a program, listed once so that tools (the migration CLI, the development table
+/// helper) see all of them. Build it with [`models!`](crate::models).
+///
+/// # Examples
+///
+/// ```
+/// #[covet::model]
+/// struct Author {
+///     #[covet(primary_key)]
+///     id: i64,
+/// }
+///
+/// #[covet::model]
+/// struct Post {
+///     #[covet(primary_key)]
+///     id: i64,
+///     #[covet(references = Author, on_delete = cascade)]
+///     author_id: i64,
+/// }
+///
+/// static MODELS: covet::Registry = covet::models![Author, Post];
+///
+/// let names: Vec<_> = MODELS.tables().iter().map(|t| t.name).collect();
+/// assert_eq!(names, ["author", "post"]);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Registry {
+    tables: &'static [&'static TableDef],
+}
+
+impl Registry {
+    /// A registry of the given tables; prefer [`models!`](crate::models).
+    pub const fn new(tables: &'static [&'static TableDef]) -> Self {
+        Self { tables }
+    }
+
+    /// The registered tables, in the order given.
+    pub const fn tables(&self) -> &'static [&'static TableDef] {
+        self.tables
+    }
+
+    /// The table of the model named `model` (the Rust struct's name).
+    pub fn get(&self, model: &str) -> Option<&'static TableDef> {
+        self.tables.iter().copied().find(|t| t.model == model)
+    }
+}
+
+/// Builds a [`Registry`] from model types: `covet::models![User, Post]`.
+#[macro_export]
+macro_rules! models {
+    ($($model:ty),* $(,)?) => {
+        $crate::Registry::new(&[$(<$model as $crate::Model>::TABLE),*])
+    };
+}

@@ -1,0 +1,187 @@
+//! Conditions and orderings tied to one model.
+
+use std::marker::PhantomData;
+
+use sea_query::{Expr, ExprTrait};
+
+use crate::error::Result;
+
+/// A `WHERE` condition on the columns of model `M`, built from a [`Column`](crate::Column).
+///
+/// Combine with [`and`](Self::and), [`or`](Self::or) and [`not`](Self::not), or the `&`, `|` and
+/// `!` operators. A filter on one model's columns cannot be given to a query on another model.
+///
+/// # Examples
+///
+/// ```
+/// use covet::prelude::*;
+///
+/// #[covet::model]
+/// struct Item {
+///     #[covet(primary_key)]
+///     id: i64,
+///     price: i32,
+///     stock: i32,
+/// }
+///
+/// let cheap_or_plenty = Item::price.lt(10) | (Item::stock.gt(100) & !Item::id.eq(1));
+/// let sql = Item::query().filter(cheap_or_plenty).to_sql(Backend::Sqlite)?;
+/// assert_eq!(
+///     sql,
+///     r#"SELECT "id", "price", "stock" FROM "item" WHERE "price" < ? OR ("stock" > ? AND NOT "id" = ?)"#
+/// );
+/// # Ok::<(), covet::Error>(())
+/// ```
+#[must_use = "a filter does nothing until a query uses it"]
+pub struct Filter<M> {
+    expr: Result<Expr>,
+    model: PhantomData<fn() -> M>,
+}
+
+impl<M> std::fmt::Debug for Filter<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Filter").field(&self.expr).finish()
+    }
+}
+
+impl<M> Filter<M> {
+    pub(crate) fn from_expr(expr: Expr) -> Self {
+        Self::from_result(Ok(expr))
+    }
+
+    /// A filter whose value could not be encoded keeps the error until the query runs.
+    pub(crate) fn from_result(expr: Result<Expr>) -> Self {
+        Self {
+            expr,
+            model: PhantomData,
+        }
+    }
+
+    pub(crate) fn into_expr(self) -> Result<Expr> {
+        self.expr
+    }
+
+    fn combine(self, other: Self, op: impl FnOnce(Expr, Expr) -> Expr) -> Self {
+        Self::from_result(self.expr.and_then(|left| Ok(op(left, other.expr?))))
+    }
+
+    /// Both conditions hold.
+    #[doc(alias = "AND")]
+    pub fn and(self, other: Self) -> Self {
+        self.combine(other, |l, r| l.and(r))
+    }
+
+    /// Either condition holds.
+    #[doc(alias = "OR")]
+    pub fn or(self, other: Self) -> Self {
+        self.combine(other, |l, r| l.or(r))
+    }
+
+    /// The condition does not hold.
+    #[doc(alias = "NOT")]
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(self) -> Self {
+        Self::from_result(self.expr.map(|e| e.not()))
+    }
+}
+
+impl<M> std::ops::BitAnd for Filter<M> {
+    type Output = Self;
+
+    fn bitand(self, other: Self) -> Self {
+        self.and(other)
+    }
+}
+
+impl<M> std::ops::BitOr for Filter<M> {
+    type Output = Self;
+
+    fn bitor(self, other: Self) -> Self {
+        self.or(other)
+    }
+}
+
+impl<M> std::ops::Not for Filter<M> {
+    type Output = Self;
+
+    fn not(self) -> Self {
+        Filter::not(self)
+    }
+}
+
+/// A filter usable in a query on model `M`.
+#[diagnostic::on_unimplemented(
+    message = "this filter is not on `{M}`'s columns",
+    label = "a query on `{M}` accepts only `Filter<{M}>`",
+    note = "build the filter from `{M}`'s own columns, e.g. `{M}::id.eq(1)`; filtering on another model's columns needs a join"
+)]
+pub trait IntoFilter<M> {
+    /// The filter.
+    #[doc(hidden)]
+    fn into_filter(self) -> Filter<M>;
+}
+
+impl<M> IntoFilter<M> for Filter<M> {
+    fn into_filter(self) -> Filter<M> {
+        self
+    }
+}
+
+/// An `ORDER BY` term on a column of model `M`, from [`Column::asc`](crate::Column::asc) or
+/// [`Column::desc`](crate::Column::desc).
+#[must_use = "an order does nothing until a query uses it"]
+pub struct Order<M> {
+    pub(crate) column: &'static str,
+    pub(crate) descending: bool,
+    model: PhantomData<fn() -> M>,
+}
+
+impl<M> Clone for Order<M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M> Copy for Order<M> {}
+
+impl<M> std::fmt::Debug for Order<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let direction = if self.descending { "DESC" } else { "ASC" };
+        write!(f, "Order({} {direction})", self.column)
+    }
+}
+
+impl<M> Order<M> {
+    pub(crate) fn new(column: &'static str, descending: bool) -> Self {
+        Self {
+            column,
+            descending,
+            model: PhantomData,
+        }
+    }
+
+    pub(crate) fn direction(self) -> sea_query::Order {
+        if self.descending {
+            sea_query::Order::Desc
+        } else {
+            sea_query::Order::Asc
+        }
+    }
+}
+
+/// An ordering usable in a query on model `M`.
+#[diagnostic::on_unimplemented(
+    message = "this ordering is not on `{M}`'s columns",
+    label = "a query on `{M}` can only be ordered by `{M}`'s columns"
+)]
+pub trait IntoOrder<M> {
+    /// The ordering.
+    #[doc(hidden)]
+    fn into_order(self) -> Order<M>;
+}
+
+impl<M> IntoOrder<M> for Order<M> {
+    fn into_order(self) -> Order<M> {
+        self
+    }
+}

@@ -1,0 +1,311 @@
+//! `SELECT`: the typed query builder.
+
+use std::marker::PhantomData;
+
+use futures_core::Stream;
+use futures_util::StreamExt;
+use sea_query::{Asterisk, Expr, ExprTrait, Query, SelectStatement};
+
+use super::filter::{IntoFilter, IntoOrder};
+use crate::Backend;
+use crate::db::Executor;
+use crate::db::exec::{self, Statement};
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::Model;
+use crate::row::{Count, Present};
+
+/// A query for rows of model `M`, from [`Model::query`].
+///
+/// Filters added with [`filter`](Self::filter) are joined with `AND`; orderings apply in the
+/// order given. Nothing runs until one of [`all`](Self::all), [`first`](Self::first),
+/// [`one`](Self::one), [`stream`](Self::stream), [`count`](Self::count) or
+/// [`exists`](Self::exists) is awaited.
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> covet::Result<()> {
+/// use covet::prelude::*;
+///
+/// #[covet::model]
+/// struct Book {
+///     #[covet(primary_key)]
+///     id: i64,
+///     title: String,
+///     year: i32,
+/// }
+///
+/// let db = Database::connect("sqlite::memory:").await?;
+/// covet::dev::create_tables(&db, &[Book::TABLE]).await?;
+/// for (title, year) in [("Dune", 1965), ("Neuromancer", 1984), ("Hyperion", 1989)] {
+///     Book { id: 0, title: title.into(), year }.insert(&db).await?;
+/// }
+///
+/// let eighties = Book::query()
+///     .filter(Book::year.between(1980, 1989))
+///     .order_by(Book::year.desc())
+///     .all(&db)
+///     .await?;
+/// let titles: Vec<_> = eighties.iter().map(|b| b.title.as_str()).collect();
+/// assert_eq!(titles, ["Hyperion", "Neuromancer"]);
+/// assert_eq!(Book::query().count(&db).await?, 3);
+/// # Ok(()) }
+/// ```
+#[must_use = "a query does nothing until it is run"]
+pub struct Select<M> {
+    statement: SelectStatement,
+    error: Option<Error>,
+    limit: Option<u64>,
+    offset: Option<u64>,
+    model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> Default for Select<M> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<M: Model> Select<M> {
+    /// A query for every row of `M`; the same as [`Model::query`].
+    pub fn new() -> Self {
+        let table = M::TABLE;
+        let mut statement = Query::select();
+        statement
+            .columns(table.columns.iter().map(|column| column.name))
+            .from(table.name);
+        Self {
+            statement,
+            error: None,
+            limit: None,
+            offset: None,
+            model: PhantomData,
+        }
+    }
+
+    /// Keeps the rows matching `filter` (combined with earlier filters by `AND`).
+    #[doc(alias = "WHERE")]
+    pub fn filter(mut self, filter: impl IntoFilter<M>) -> Self {
+        match filter.into_filter().into_expr() {
+            Ok(expr) => {
+                self.statement.and_where(expr);
+            }
+            Err(error) => {
+                self.error.get_or_insert(error);
+            }
+        }
+        self
+    }
+
+    pub(crate) fn filter_expr(mut self, expr: Expr) -> Self {
+        self.statement.and_where(expr);
+        self
+    }
+
+    /// Orders by a column; call again for each further column.
+    #[doc(alias = "ORDER BY")]
+    pub fn order_by(mut self, order: impl IntoOrder<M>) -> Self {
+        let order = order.into_order();
+        self.statement.order_by(order.column, order.direction());
+        self
+    }
+
+    /// Returns at most `limit` rows.
+    #[doc(alias = "LIMIT")]
+    pub fn limit(mut self, limit: u64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Skips the first `offset` rows.
+    #[doc(alias = "OFFSET")]
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+
+    /// The parameterized SQL this query sends to `backend` (values are bound, not shown).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Encode`] when a filter value could not be encoded.
+    pub fn to_sql(&self, backend: Backend) -> Result<String> {
+        self.check()?;
+        Ok(backend.build_query(&self.finished(self.limit)).0)
+    }
+
+    fn check(&self) -> Result<()> {
+        match &self.error {
+            Some(error) => Err(Error::new(error.kind(), error.message().to_owned())),
+            None => Ok(()),
+        }
+    }
+
+    /// The statement with limit and offset applied. MySQL and SQLite accept `OFFSET` only
+    /// after a `LIMIT`, so an offset alone gets the largest limit each allows.
+    fn finished(&self, limit: Option<u64>) -> SelectStatement {
+        let mut statement = self.statement.clone();
+        match (limit, self.offset) {
+            (Some(limit), offset) => {
+                statement.limit(limit);
+                if let Some(offset) = offset {
+                    statement.offset(offset);
+                }
+            }
+            (None, Some(offset)) => {
+                statement.limit(i64::MAX.unsigned_abs()).offset(offset);
+            }
+            (None, None) => {}
+        }
+        statement
+    }
+
+    fn into_statement(self, backend: Backend, limit: Option<u64>) -> Result<Statement> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        Statement::build(backend, &self.finished(limit), M::TABLE.name)
+    }
+
+    /// Every matching row.
+    ///
+    /// # Errors
+    ///
+    /// Any database error, classified; [`ErrorKind::Decode`] when a row does not fit `M`.
+    pub async fn all<'c, E: Executor<'c>>(self, executor: E) -> Result<Vec<M>> {
+        let target = executor.target();
+        let limit = self.limit;
+        let statement = self.into_statement(target.backend(), limit)?;
+        exec::fetch_all(target, statement).await
+    }
+
+    /// The first matching row, or `None`.
+    ///
+    /// # Errors
+    ///
+    /// As [`all`](Self::all).
+    pub async fn first<'c, E: Executor<'c>>(self, executor: E) -> Result<Option<M>> {
+        let target = executor.target();
+        let statement = self.into_statement(target.backend(), Some(1))?;
+        exec::fetch_optional(target, statement).await
+    }
+
+    /// Exactly one matching row.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::NotFound`] when no row matches, [`ErrorKind::MultipleRows`] when more than
+    /// one does; otherwise as [`all`](Self::all).
+    pub async fn one<'c, E: Executor<'c>>(self, executor: E) -> Result<M> {
+        let target = executor.target();
+        let statement = self.into_statement(target.backend(), Some(2))?;
+        let mut rows: Vec<M> = exec::fetch_all(target, statement).await?;
+        match rows.len() {
+            0 => Err(Error::not_found(M::TABLE.model)),
+            1 => Ok(rows.swap_remove(0)),
+            _ => Err(Error::new(
+                ErrorKind::MultipleRows,
+                format!("expected one {} but the query matched more", M::TABLE.model),
+            )),
+        }
+    }
+
+    /// The matching rows as an asynchronous stream, decoded one at a time as the server sends
+    /// them: memory stays flat however many rows match.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    /// use futures_util::TryStreamExt;
+    ///
+    /// #[covet::model]
+    /// struct Reading {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     celsius: f64,
+    /// }
+    ///
+    /// let db = Database::connect("sqlite::memory:").await?;
+    /// covet::dev::create_tables(&db, &[Reading::TABLE]).await?;
+    /// for celsius in [12.5, 14.0, 9.5] {
+    ///     Reading { id: 0, celsius }.insert(&db).await?;
+    /// }
+    /// let mut total = 0.0;
+    /// let mut readings = Reading::query().stream(&db);
+    /// while let Some(reading) = readings.try_next().await? {
+    ///     total += reading.celsius;
+    /// }
+    /// assert_eq!(total, 36.0);
+    /// # Ok(()) }
+    /// ```
+    pub fn stream<'c, E: Executor<'c>>(
+        self,
+        executor: E,
+    ) -> impl Stream<Item = Result<M>> + Send + Unpin + 'c {
+        let target = executor.target();
+        let limit = self.limit;
+        match self.into_statement(target.backend(), limit) {
+            Ok(statement) => exec::fetch(target, statement),
+            Err(error) => futures_util::stream::once(async move { Err(error) }).boxed(),
+        }
+    }
+
+    /// The number of matching rows (respecting `limit` and `offset`).
+    ///
+    /// # Errors
+    ///
+    /// As [`all`](Self::all).
+    #[doc(alias = "COUNT")]
+    pub async fn count<'c, E: Executor<'c>>(self, executor: E) -> Result<u64> {
+        let target = executor.target();
+        let backend = target.backend();
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let mut count = Query::select();
+        if self.limit.is_some() || self.offset.is_some() {
+            let mut inner = self.finished(self.limit);
+            inner.clear_order_by();
+            count
+                .expr(Expr::col(Asterisk).count())
+                .from_subquery(inner, "counted");
+        } else {
+            let mut inner = self.statement;
+            inner.clear_selects().clear_order_by();
+            count = inner;
+            count.expr(Expr::col(Asterisk).count());
+        }
+        let statement = Statement::build(backend, &count, M::TABLE.name)?;
+        let Count(n) = exec::fetch_optional(target, statement)
+            .await?
+            .ok_or_else(|| Error::new(ErrorKind::Decode, "COUNT returned no row"))?;
+        u64::try_from(n).map_err(Error::decode)
+    }
+
+    /// Whether any row matches.
+    ///
+    /// # Errors
+    ///
+    /// As [`all`](Self::all).
+    #[doc(alias = "EXISTS")]
+    pub async fn exists<'c, E: Executor<'c>>(self, executor: E) -> Result<bool> {
+        let target = executor.target();
+        let backend = target.backend();
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let mut probe = self.finished(Some(1));
+        // Select the first column: a constant would be a bind parameter of unknown type.
+        probe
+            .clear_selects()
+            .clear_order_by()
+            .column(M::TABLE.columns[0].name);
+        let statement = Statement::build(backend, &probe, M::TABLE.name)?;
+        let found: Option<Present> = exec::fetch_optional(target, statement).await?;
+        Ok(found.is_some())
+    }
+}

@@ -1,0 +1,124 @@
+//! The one escape hatch for SQL that the query builder cannot express.
+
+use std::borrow::Cow;
+
+use crate::db::Executor;
+use crate::db::exec::{self, Statement};
+use crate::error::{Error, Result};
+use crate::row::FromRow;
+use crate::value::SqlValue;
+
+/// A statement written by hand, with bound arguments: the only way to run SQL text with covet.
+///
+/// The text must be a `&'static str` (a literal, in practice), so it cannot be assembled from
+/// run-time strings; every value goes in through [`bind`](Self::bind) as a parameter. Write the
+/// placeholders in the dialect's own syntax: `$1, $2` on PostgreSQL, `?` on MySQL and SQLite.
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> covet::Result<()> {
+/// use covet::prelude::*;
+///
+/// #[covet::model]
+/// struct Counter {
+///     #[covet(primary_key)]
+///     id: i64,
+///     hits: i64,
+/// }
+///
+/// let db = Database::connect("sqlite::memory:").await?;
+/// covet::dev::create_tables(&db, &[Counter::TABLE]).await?;
+/// Counter { id: 0, hits: 0 }.insert(&db).await?;
+///
+/// let changed = covet::unchecked_sql("UPDATE counter SET hits = hits + ? WHERE id = ?")
+///     .bind(5_i64)
+///     .bind(1_i64)
+///     .execute(&db)
+///     .await?;
+/// assert_eq!(changed, 1);
+/// let rows: Vec<Counter> = covet::unchecked_sql("SELECT id, hits FROM counter WHERE hits > ?")
+///     .bind(1_i64)
+///     .fetch_all(&db)
+///     .await?;
+/// assert_eq!(rows[0].hits, 5);
+/// # Ok(()) }
+/// ```
+#[must_use = "a statement does nothing until it is run"]
+pub struct UncheckedSql {
+    sql: &'static str,
+    values: Vec<sea_query::Value>,
+    error: Option<Error>,
+}
+
+/// Starts a hand-written statement; see [`UncheckedSql`].
+pub fn unchecked_sql(sql: &'static str) -> UncheckedSql {
+    UncheckedSql {
+        sql,
+        values: Vec::new(),
+        error: None,
+    }
+}
+
+impl UncheckedSql {
+    /// Binds the next placeholder.
+    pub fn bind<T: SqlValue>(mut self, value: T) -> Self {
+        match value.into_sql() {
+            Ok(value) => self.values.push(value),
+            Err(error) => {
+                self.error.get_or_insert(error);
+            }
+        }
+        self
+    }
+
+    fn statement(self, backend: crate::Backend) -> Result<Statement> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        Statement::checked(
+            backend,
+            Cow::Borrowed(self.sql),
+            sea_query::Values(self.values),
+            "",
+        )
+    }
+
+    /// Runs the statement; returns the number of rows affected.
+    ///
+    /// # Errors
+    ///
+    /// Any database error, classified.
+    pub async fn execute<'c, E: Executor<'c>>(self, executor: E) -> Result<u64> {
+        let target = executor.target();
+        let statement = self.statement(target.backend())?;
+        Ok(exec::execute(target, statement).await?.rows_affected)
+    }
+
+    /// Runs the query and decodes every row as `T` (a model: select its columns in field order).
+    ///
+    /// # Errors
+    ///
+    /// Any database error, classified; [`ErrorKind::Decode`](crate::ErrorKind::Decode) when a
+    /// row does not fit `T`.
+    pub async fn fetch_all<'c, T: FromRow, E: Executor<'c>>(self, executor: E) -> Result<Vec<T>> {
+        let target = executor.target();
+        let statement = self.statement(target.backend())?;
+        exec::fetch_all(target, statement).await
+    }
+
+    /// Runs the query and decodes the first row, if any.
+    ///
+    /// # Errors
+    ///
+    /// As [`fetch_all`](Self::fetch_all).
+    pub async fn fetch_optional<'c, T: FromRow, E: Executor<'c>>(
+        self,
+        executor: E,
+    ) -> Result<Option<T>> {
+        let target = executor.target();
+        let statement = self.statement(target.backend())?;
+        exec::fetch_optional(target, statement).await
+    }
+}

@@ -1,0 +1,284 @@
+//! The description of a model's table: the data migrations diff and the development helper
+//! creates tables from.
+//!
+//! `#[model]` builds one [`TableDef`] per model as a constant (`User::TABLE`); nothing here is
+//! computed at run time.
+
+mod ddl;
+mod naming;
+
+pub use ddl::create_table_statements;
+pub use naming::{MAX_IDENTIFIER_LEN, constraint_name};
+
+/// A table: its columns, primary key, indexes and foreign keys.
+///
+/// # Examples
+///
+/// ```
+/// #[covet::model(table = "people")]
+/// struct Person {
+///     #[covet(primary_key)]
+///     id: i64,
+///     #[covet(unique)]
+///     email: String,
+///     nickname: Option<String>,
+/// }
+///
+/// use covet::Model;
+/// let table = Person::TABLE;
+/// assert_eq!(table.name, "people");
+/// assert_eq!(table.primary_key, ["id"]);
+/// assert!(table.column("nickname").unwrap().nullable);
+/// assert!(table.indexes[0].unique);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TableDef {
+    /// The table's name in the database.
+    pub name: &'static str,
+    /// The Rust struct's name.
+    pub model: &'static str,
+    /// The columns, in the struct's field order.
+    pub columns: &'static [ColumnDef],
+    /// The primary key's column names, in key order.
+    pub primary_key: &'static [&'static str],
+    /// Indexes, unique ones included (a `unique` column is a one-column unique index).
+    pub indexes: &'static [IndexDef],
+    /// Foreign keys.
+    pub foreign_keys: &'static [ForeignKeyDef],
+}
+
+impl TableDef {
+    /// The column named `name`.
+    pub fn column(&self, name: &str) -> Option<&ColumnDef> {
+        self.columns.iter().find(|column| column.name == name)
+    }
+
+    /// Whether `name` is part of the primary key.
+    pub fn is_primary_key(&self, name: &str) -> bool {
+        self.primary_key.contains(&name)
+    }
+
+    /// The name covet gives the primary key constraint: `<table>_pkey`.
+    pub fn primary_key_name(&self) -> String {
+        format!("{}_pkey", self.name)
+    }
+}
+
+/// A column.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ColumnDef {
+    /// The column's name in the database.
+    pub name: &'static str,
+    /// The Rust field's name.
+    pub field: &'static str,
+    /// The SQL type.
+    pub ty: ColumnType,
+    /// Whether it accepts `NULL` (the field is an `Option`).
+    pub nullable: bool,
+    /// The column's `DEFAULT`.
+    pub default: Option<DefaultValue>,
+    /// An integer primary key the database numbers itself.
+    pub auto_increment: bool,
+    /// The database fills the value on insert (auto-increment keys, and fields marked
+    /// `#[covet(generated)]`): `insert` leaves it out and reads it back.
+    pub generated: bool,
+}
+
+/// A column's SQL type, independent of the dialect.
+///
+/// How each type is spelled per dialect is in the book's Models chapter; the short version:
+/// integers and floats as usual, `String` as `varchar` (`varchar(255)` on MySQL unless a
+/// `max_length` is given), timestamps with microseconds, `Uuid` as `uuid` / `binary(16)` /
+/// `blob`, JSON as `jsonb` / `json` / `text`, `Decimal` as `numeric` / `decimal(38, 10)` / `text`,
+/// enums as `varchar` with a `CHECK` constraint.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ColumnType {
+    /// 16-bit integer.
+    SmallInt,
+    /// 32-bit integer.
+    Int,
+    /// 64-bit integer.
+    BigInt,
+    /// 32-bit float.
+    Float,
+    /// 64-bit float.
+    Double,
+    /// Boolean.
+    Bool,
+    /// Variable-length text, optionally bounded.
+    String {
+        /// The maximum length in characters.
+        max_length: Option<u32>,
+    },
+    /// Unbounded text (`TEXT`; `LONGTEXT` on MySQL).
+    Text,
+    /// Binary data.
+    Bytes,
+    /// A calendar date.
+    Date,
+    /// A time of day.
+    Time,
+    /// A date and time without time zone.
+    DateTime,
+    /// An instant, stored in UTC (`timestamptz` on PostgreSQL).
+    TimestampTz,
+    /// A UUID.
+    Uuid,
+    /// JSON.
+    Json,
+    /// An exact decimal number.
+    Decimal {
+        /// `(precision, scale)`; the dialect's widest when `None`.
+        precision: Option<(u32, u32)>,
+    },
+    /// One of a fixed set of strings.
+    Enum {
+        /// The Rust enum's name, used to name the `CHECK` constraint.
+        name: &'static str,
+        /// The allowed values.
+        variants: &'static [&'static str],
+    },
+}
+
+impl ColumnType {
+    /// This type with a maximum length, for `#[covet(max_length = N)]`.
+    #[doc(hidden)]
+    pub const fn with_max_length(self, max_length: u32) -> Self {
+        match self {
+            Self::String { .. } => Self::String {
+                max_length: Some(max_length),
+            },
+            other => other,
+        }
+    }
+
+    /// This type as unbounded text, for `#[covet(text)]`.
+    #[doc(hidden)]
+    pub const fn into_text(self) -> Self {
+        match self {
+            Self::String { .. } => Self::Text,
+            other => other,
+        }
+    }
+
+    /// This type with a precision and scale, for `#[covet(precision = P, scale = S)]`.
+    #[doc(hidden)]
+    pub const fn with_precision(self, precision: u32, scale: u32) -> Self {
+        match self {
+            Self::Decimal { .. } => Self::Decimal {
+                precision: Some((precision, scale)),
+            },
+            other => other,
+        }
+    }
+
+    /// Whether `#[covet(max_length)]` and `#[covet(text)]` apply.
+    #[doc(hidden)]
+    pub const fn is_string(self) -> bool {
+        matches!(self, Self::String { .. } | Self::Text)
+    }
+
+    /// Whether `#[covet(precision, scale)]` apply.
+    #[doc(hidden)]
+    pub const fn is_decimal(self) -> bool {
+        matches!(self, Self::Decimal { .. })
+    }
+
+    /// Whether the type can number itself (`#[covet(primary_key)]` on an integer).
+    #[doc(hidden)]
+    pub const fn is_integer(self) -> bool {
+        matches!(self, Self::SmallInt | Self::Int | Self::BigInt)
+    }
+}
+
+/// A column's `DEFAULT`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DefaultValue {
+    /// An integer literal.
+    Int(i64),
+    /// A float literal.
+    Float(f64),
+    /// A string literal.
+    Text(&'static str),
+    /// A boolean literal.
+    Bool(bool),
+    /// The current timestamp when the row is inserted (`#[covet(default = now)]`).
+    CurrentTimestamp,
+}
+
+impl DefaultValue {
+    /// Whether this default suits a column of type `ty` (checked at compile time by `#[model]`).
+    #[doc(hidden)]
+    pub const fn fits(self, ty: ColumnType) -> bool {
+        match self {
+            Self::Int(_) => matches!(
+                ty,
+                ColumnType::SmallInt
+                    | ColumnType::Int
+                    | ColumnType::BigInt
+                    | ColumnType::Float
+                    | ColumnType::Double
+                    | ColumnType::Decimal { .. }
+            ),
+            Self::Float(_) => matches!(
+                ty,
+                ColumnType::Float | ColumnType::Double | ColumnType::Decimal { .. }
+            ),
+            Self::Text(_) => matches!(
+                ty,
+                ColumnType::String { .. } | ColumnType::Text | ColumnType::Enum { .. }
+            ),
+            Self::Bool(_) => matches!(ty, ColumnType::Bool),
+            Self::CurrentTimestamp => matches!(
+                ty,
+                ColumnType::DateTime | ColumnType::TimestampTz | ColumnType::Date
+            ),
+        }
+    }
+}
+
+/// An index, unique or not, over one or more columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IndexDef {
+    /// The index's name: `<table>_<columns>_key` when unique, `<table>_<columns>_idx`
+    /// otherwise, shortened with a hash to fit every dialect's limit.
+    pub name: &'static str,
+    /// The indexed columns, in order.
+    pub columns: &'static [&'static str],
+    /// Whether it enforces uniqueness.
+    pub unique: bool,
+}
+
+/// A foreign key from columns of this table to another table's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ForeignKeyDef {
+    /// The constraint's name: `<table>_<columns>_fkey`.
+    pub name: &'static str,
+    /// The referencing columns of this table.
+    pub columns: &'static [&'static str],
+    /// The referenced table.
+    pub references_table: &'static str,
+    /// The referenced columns.
+    pub references_columns: &'static [&'static str],
+    /// What happens to this row when the referenced row is deleted.
+    pub on_delete: ReferentialAction,
+    /// What happens to this row when the referenced key changes.
+    pub on_update: ReferentialAction,
+}
+
+/// The `ON DELETE` / `ON UPDATE` action of a foreign key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ReferentialAction {
+    /// Refuse the change at the end of the statement (the SQL default).
+    #[default]
+    NoAction,
+    /// Refuse the change immediately.
+    Restrict,
+    /// Delete or update the referencing rows too.
+    Cascade,
+    /// Set the referencing columns to `NULL`.
+    SetNull,
+    /// Set the referencing columns to their defaults.
+    SetDefault,
+}

@@ -1,0 +1,1 @@
+//! Runnable examples of covet; see the `examples/` folder.
