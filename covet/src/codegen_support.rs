@@ -38,7 +38,8 @@ pub fn assert_column<T: SqlValue>() {}
 /// A foreign key field holds the referenced model's key type (or an `Option` of it).
 #[diagnostic::on_unimplemented(
     message = "a foreign key field of type `{Self}` cannot hold the referenced key `{K}`",
-    label = "expected `{K}` or `Option<{K}>`"
+    label = "expected `{K}` or `Option<{K}>`",
+    note = "a `references = Model` field holds the referenced model's key: give it the key's type `{K}`, or `Option<{K}>` for an optional reference"
 )]
 pub trait ReferenceTo<K> {}
 impl<K> ReferenceTo<K> for K {}

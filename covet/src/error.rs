@@ -59,7 +59,8 @@ pub enum ErrorKind {
     AuthenticationFailed,
     /// The database named in the URL does not exist.
     UnknownDatabase,
-    /// Nothing listens at the address in the URL.
+    /// Nothing listens at the address in the URL, or it cannot be reached (unknown host,
+    /// unreachable network).
     ConnectionRefused,
     /// A value read from the database could not be turned into the Rust type.
     Decode,
@@ -141,6 +142,7 @@ impl fmt::Display for ErrorKind {
 /// use covet::prelude::*;
 ///
 /// #[covet::model]
+/// #[derive(Debug)]
 /// struct Account {
 ///     #[covet(primary_key)]
 ///     id: i64,
@@ -153,6 +155,9 @@ impl fmt::Display for ErrorKind {
 /// Account { id: 0, email: "a@example.com".into() }.insert(&db).await?;
 /// let err = Account { id: 0, email: "a@example.com".into() }.insert(&db).await.unwrap_err();
 /// assert_eq!(err.kind(), ErrorKind::UniqueViolation);
+/// assert!(!err.is_transient());
+/// // SQLite names the column; PostgreSQL and MySQL name the index (`err.constraint()`).
+/// assert_eq!(err.column(), Some("email"));
 /// # Ok(()) }
 /// ```
 pub struct Error {
@@ -267,6 +272,13 @@ impl Error {
     pub(crate) fn configuration(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Configuration, message)
     }
+
+    /// Classifies an error from opening a connection, where an I/O failure means the server was
+    /// not reached rather than that a connection was lost.
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+    pub(crate) fn connecting(error: sqlx::Error) -> Self {
+        classify::classify_connect(error)
+    }
 }
 
 impl fmt::Debug for Error {
@@ -312,5 +324,74 @@ impl std::error::Error for Error {
 impl From<sqlx::Error> for Error {
     fn from(error: sqlx::Error) -> Self {
         classify::classify(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorKind::{self, *};
+
+    const ALL: [ErrorKind; 22] = [
+        NotFound,
+        MultipleRows,
+        UniqueViolation,
+        ForeignKeyViolation,
+        NotNullViolation,
+        CheckViolation,
+        Deadlock,
+        SerializationFailure,
+        LockTimeout,
+        StatementTimeout,
+        PoolTimeout,
+        PoolClosed,
+        ConnectionLost,
+        AuthenticationFailed,
+        UnknownDatabase,
+        ConnectionRefused,
+        Decode,
+        Encode,
+        TooManyParameters,
+        Configuration,
+        Database,
+        Other,
+    ];
+
+    /// Does not compile when a kind is added: add it to `ALL` too.
+    #[allow(dead_code)]
+    fn all_is_complete(kind: ErrorKind) {
+        match kind {
+            NotFound | MultipleRows | UniqueViolation | ForeignKeyViolation | NotNullViolation
+            | CheckViolation | Deadlock | SerializationFailure | LockTimeout | StatementTimeout
+            | PoolTimeout | PoolClosed | ConnectionLost | AuthenticationFailed
+            | UnknownDatabase | ConnectionRefused | Decode | Encode | TooManyParameters
+            | Configuration | Database | Other => {}
+        }
+    }
+
+    #[test]
+    fn only_deadlocks_serialization_failures_and_lock_timeouts_are_transient() {
+        let transient: Vec<ErrorKind> = ALL.into_iter().filter(|k| k.is_transient()).collect();
+        assert_eq!(transient, [Deadlock, SerializationFailure, LockTimeout]);
+        for kind in ALL {
+            let error = super::Error::new(kind, "x");
+            assert_eq!(error.is_transient(), kind.is_transient(), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_four_constraint_kinds_are_constraint_violations() {
+        let constraints: Vec<ErrorKind> = ALL
+            .into_iter()
+            .filter(|k| k.is_constraint_violation())
+            .collect();
+        assert_eq!(
+            constraints,
+            [
+                UniqueViolation,
+                ForeignKeyViolation,
+                NotNullViolation,
+                CheckViolation
+            ]
+        );
     }
 }

@@ -147,6 +147,9 @@ pub trait Model: FromRow + Sync {
     ) -> impl Future<Output = Result<()>> + Send {
         let mut indexes = Vec::new();
         columns.push_indexes(&mut indexes);
+        // A column named twice is assigned once (PostgreSQL rejects a double assignment).
+        indexes.sort_unstable();
+        indexes.dedup();
         query::write::update(self, executor, Some(indexes))
     }
 
@@ -173,6 +176,11 @@ pub trait Model: FromRow + Sync {
 }
 
 /// A primary key value: one [`SqlValue`], or a tuple of them for a composite key.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a primary key",
+    label = "not a column type",
+    note = "a key is one column type (a `covet::SqlValue`), or a tuple of 2 to 4 of them for a composite key"
+)]
 pub trait PrimaryKey: Send + 'static {
     /// The key's values in key order.
     #[doc(hidden)]
@@ -205,7 +213,8 @@ tuple_key!(A, B, C, D);
 /// [`update_columns`](Model::update_columns).
 #[diagnostic::on_unimplemented(
     message = "expected columns of `{M}`",
-    label = "pass a column of `{M}` or a tuple of them, e.g. `({M}::a, {M}::b)`"
+    label = "pass a column of `{M}` or a tuple of them, e.g. `({M}::a, {M}::b)`",
+    note = "`update_columns` writes columns of the row's own table, `{M}`"
 )]
 pub trait Columns<M> {
     /// Appends the columns' positions.

@@ -58,9 +58,10 @@ impl TableDef {
         self.primary_key.contains(&name)
     }
 
-    /// The name covet gives the primary key constraint: `<table>_pkey`.
+    /// The name covet gives the primary key constraint: `<table>_pkey`, shortened like every
+    /// other constraint name (see [`constraint_name`]).
     pub fn primary_key_name(&self) -> String {
-        format!("{}_pkey", self.name)
+        constraint_name(self.name, &[], "pkey")
     }
 }
 

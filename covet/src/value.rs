@@ -195,7 +195,7 @@ impl<T: SqlValue> SqlValue for Option<T> {
 #[diagnostic::on_unimplemented(
     message = "a `{Self}` cannot be compared with or assigned to a column of type `{T}`",
     label = "expected a value of type `{T}`",
-    note = "a column accepts values of its own Rust type (and `&str` for `String` columns)"
+    note = "a column accepts values of its own Rust type (and `&str` for `String` columns): convert the value to `{T}` first"
 )]
 pub trait AsValue<T: SqlValue> {
     /// Turns the value into a bindable value.
@@ -235,5 +235,12 @@ impl AsValue<Option<String>> for &str {
     #[inline]
     fn into_sql_value(self) -> Result<sea_query::Value> {
         Ok(sea_query::Value::String(Some(self.to_owned())))
+    }
+}
+
+impl AsValue<Option<String>> for &String {
+    #[inline]
+    fn into_sql_value(self) -> Result<sea_query::Value> {
+        Ok(sea_query::Value::String(Some(self.clone())))
     }
 }

@@ -6,6 +6,11 @@ use super::{Database, Pool};
 use crate::Backend;
 use crate::error::{Error, Result};
 
+/// The longest covet waits, after the acquire timeout, for the one connection attempt that
+/// finds out why no connection could be opened.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+const DIAGNOSIS_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// How the connection pool behaves.
 ///
 /// # Examples
@@ -71,6 +76,9 @@ impl PoolOptions {
 
     /// How long an operation waits for a free connection before failing with
     /// [`ErrorKind::PoolTimeout`](crate::ErrorKind::PoolTimeout) (default 30 s).
+    ///
+    /// Opening a connection counts too: a refused connection is retried until this timeout (the
+    /// server may be starting up), and [`connect`](Self::connect) then reports why it failed.
     pub fn acquire_timeout(mut self, timeout: Duration) -> Self {
         self.acquire_timeout = timeout;
         self
@@ -103,16 +111,22 @@ impl PoolOptions {
 
     /// Opens the pool, with `min_connections` connections already established.
     ///
+    /// A server that refuses connections is retried until the
+    /// [`acquire_timeout`](Self::acquire_timeout), in case it is starting up.
+    ///
     /// # Errors
     ///
-    /// As [`Database::connect`].
+    /// As [`Database::connect`]. When no connection could be opened within the acquire
+    /// timeout, covet tries once more and reports why that attempt failed
+    /// ([`ConnectionRefused`](crate::ErrorKind::ConnectionRefused), say), or
+    /// [`PoolTimeout`](crate::ErrorKind::PoolTimeout) when the server does not answer.
     pub async fn connect(self, url: &str) -> Result<Database> {
         let backend = Backend::from_url(url)?;
         let pool = match backend {
             #[cfg(feature = "postgres")]
-            Backend::Postgres => Pool::Postgres(self.sqlx_options().connect(url).await?),
+            Backend::Postgres => Pool::Postgres(self.connect_server(url).await?),
             #[cfg(feature = "mysql")]
-            Backend::MySql => Pool::MySql(self.sqlx_options().connect(url).await?),
+            Backend::MySql => Pool::MySql(self.connect_server(url).await?),
             #[cfg(feature = "sqlite")]
             Backend::Sqlite => Pool::Sqlite(self.connect_sqlite(url).await?),
             #[allow(unreachable_patterns)]
@@ -134,6 +148,46 @@ impl PoolOptions {
             .idle_timeout(self.idle_timeout)
             .max_lifetime(self.max_lifetime)
             .test_before_acquire(self.test_before_acquire)
+    }
+
+    /// Opens a PostgreSQL or MySQL pool.
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    async fn connect_server<DB: sqlx::Database>(&self, url: &str) -> Result<sqlx::Pool<DB>> {
+        let options: <DB::Connection as sqlx::Connection>::Options = url.parse()?;
+        match self.sqlx_options().connect_with(options.clone()).await {
+            Ok(pool) => Ok(pool),
+            Err(sqlx::Error::PoolTimedOut) => Err(self.why_no_connection::<DB>(&options).await),
+            Err(error) => Err(Error::connecting(error)),
+        }
+    }
+
+    /// Why no connection opened within the acquire timeout. sqlx retries a refused connection
+    /// until the timeout and then reports only that the pool timed out; one more attempt
+    /// recovers the cause.
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    async fn why_no_connection<DB: sqlx::Database>(
+        &self,
+        options: &<DB::Connection as sqlx::Connection>::Options,
+    ) -> Error {
+        use sqlx::Connection as _;
+
+        let limit = DIAGNOSIS_TIMEOUT.min(self.acquire_timeout);
+        match tokio::time::timeout(limit, DB::Connection::connect_with(options)).await {
+            Ok(Err(cause)) => Error::connecting(cause),
+            answered_or_silent => {
+                // The server answered at last (the wait was too short), or not at all.
+                if let Ok(Ok(connection)) = answered_or_silent {
+                    connection.close().await.ok();
+                }
+                Error::new(
+                    crate::ErrorKind::PoolTimeout,
+                    format!(
+                        "could not open a connection within the acquire timeout ({:?})",
+                        self.acquire_timeout
+                    ),
+                )
+            }
+        }
     }
 
     #[cfg(feature = "sqlite")]

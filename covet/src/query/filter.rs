@@ -28,7 +28,7 @@ use crate::error::Result;
 /// let sql = Item::query().filter(cheap_or_plenty).to_sql(Backend::Sqlite)?;
 /// assert_eq!(
 ///     sql,
-///     r#"SELECT "id", "price", "stock" FROM "item" WHERE "price" < ? OR ("stock" > ? AND NOT "id" = ?)"#
+///     r#"SELECT "id", "price", "stock" FROM "item" WHERE "price" < ? OR ("stock" > ? AND (NOT "id" = ?))"#
 /// );
 /// # Ok::<(), covet::Error>(())
 /// ```
@@ -113,7 +113,8 @@ impl<M> std::ops::Not for Filter<M> {
 #[diagnostic::on_unimplemented(
     message = "this filter is not on `{M}`'s columns",
     label = "a query on `{M}` accepts only `Filter<{M}>`",
-    note = "build the filter from `{M}`'s own columns, e.g. `{M}::id.eq(1)`; filtering on another model's columns needs a join"
+    note = "a query reads one table: build its filters from `{M}`'s own columns (`{M}::<field>.eq(..)`)",
+    note = "for a condition on another model, query that model first and filter `{M}` on the values it returns (e.g. with `is_in`), or write the join with `covet::unchecked_sql`"
 )]
 pub trait IntoFilter<M> {
     /// The filter.
@@ -172,7 +173,8 @@ impl<M> Order<M> {
 /// An ordering usable in a query on model `M`.
 #[diagnostic::on_unimplemented(
     message = "this ordering is not on `{M}`'s columns",
-    label = "a query on `{M}` can only be ordered by `{M}`'s columns"
+    label = "a query on `{M}` can only be ordered by `{M}`'s columns",
+    note = "order by one of `{M}`'s own columns: `{M}::<field>.asc()` or `{M}::<field>.desc()`"
 )]
 pub trait IntoOrder<M> {
     /// The ordering.

@@ -144,21 +144,31 @@ impl<M: Model> Select<M> {
 
     /// The statement with limit and offset applied. MySQL and SQLite accept `OFFSET` only
     /// after a `LIMIT`, so an offset alone gets the largest limit each allows.
+    ///
+    /// Both are bound as signed 64-bit integers, the widest every dialect takes: a larger value
+    /// (`limit(u64::MAX)` for "no limit") is clamped, since no table holds that many rows.
     fn finished(&self, limit: Option<u64>) -> SelectStatement {
+        const LARGEST: u64 = i64::MAX.unsigned_abs();
         let mut statement = self.statement.clone();
         match (limit, self.offset) {
             (Some(limit), offset) => {
-                statement.limit(limit);
+                statement.limit(Ord::min(limit, LARGEST));
                 if let Some(offset) = offset {
-                    statement.offset(offset);
+                    statement.offset(Ord::min(offset, LARGEST));
                 }
             }
             (None, Some(offset)) => {
-                statement.limit(i64::MAX.unsigned_abs()).offset(offset);
+                statement.limit(LARGEST).offset(Ord::min(offset, LARGEST));
             }
             (None, None) => {}
         }
         statement
+    }
+
+    /// The query's own limit, lowered to `most` for the methods that need only that many rows
+    /// (`first`, `one`, `exists`): a query limited to fewer rows must still see fewer.
+    fn limit_at_most(&self, most: u64) -> Option<u64> {
+        Some(self.limit.map_or(most, |limit| Ord::min(limit, most)))
     }
 
     fn into_statement(self, backend: Backend, limit: Option<u64>) -> Result<Statement> {
@@ -187,7 +197,8 @@ impl<M: Model> Select<M> {
     /// As [`all`](Self::all).
     pub async fn first<'c, E: Executor<'c>>(self, executor: E) -> Result<Option<M>> {
         let target = executor.target();
-        let statement = self.into_statement(target.backend(), Some(1))?;
+        let limit = self.limit_at_most(1);
+        let statement = self.into_statement(target.backend(), limit)?;
         exec::fetch_optional(target, statement).await
     }
 
@@ -199,7 +210,8 @@ impl<M: Model> Select<M> {
     /// one does; otherwise as [`all`](Self::all).
     pub async fn one<'c, E: Executor<'c>>(self, executor: E) -> Result<M> {
         let target = executor.target();
-        let statement = self.into_statement(target.backend(), Some(2))?;
+        let limit = self.limit_at_most(2);
+        let statement = self.into_statement(target.backend(), limit)?;
         let mut rows: Vec<M> = exec::fetch_all(target, statement).await?;
         match rows.len() {
             0 => Err(Error::not_found(M::TABLE.model)),
@@ -298,7 +310,7 @@ impl<M: Model> Select<M> {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let mut probe = self.finished(Some(1));
+        let mut probe = self.finished(self.limit_at_most(1));
         // Select the first column: a constant would be a bind parameter of unknown type.
         probe
             .clear_selects()

@@ -37,7 +37,7 @@ pub fn create_table_statements(table: &TableDef, backend: Backend) -> Vec<String
     let mut create = Table::create();
     create.table(table.name);
     for column in table.columns {
-        create.col(column_def(table, column, backend));
+        create.col(column_def(column, backend));
     }
     if !has_inline_primary_key(table) && !table.primary_key.is_empty() {
         let mut key = Index::create();
@@ -46,6 +46,9 @@ pub fn create_table_statements(table: &TableDef, backend: Backend) -> Vec<String
             key.col(*column);
         }
         create.primary_key(&mut key);
+    }
+    for check in table.columns.iter().filter_map(|c| enum_check(table, c)) {
+        create.check(check);
     }
     for foreign in table.foreign_keys {
         let mut fk = ForeignKey::create();
@@ -83,7 +86,7 @@ fn has_inline_primary_key(table: &TableDef) -> bool {
     table.primary_key.len() == 1 && table.columns.iter().any(|c| c.auto_increment)
 }
 
-fn column_def(table: &TableDef, column: &ColumnDef, backend: Backend) -> SqColumnDef {
+fn column_def(column: &ColumnDef, backend: Backend) -> SqColumnDef {
     let mut def = SqColumnDef::new_with_type(column.name, sql_type(column, backend));
     if column.nullable {
         def.null();
@@ -99,17 +102,48 @@ fn column_def(table: &TableDef, column: &ColumnDef, backend: Backend) -> SqColum
             DefaultValue::Float(value) => def.default(value),
             DefaultValue::Text(value) => def.default(value),
             DefaultValue::Bool(value) => def.default(value),
-            DefaultValue::CurrentTimestamp => def.default(Expr::current_timestamp()),
+            DefaultValue::CurrentTimestamp => def.default(current_timestamp(column.ty, backend)),
         };
     }
-    if let ColumnType::Enum { variants, .. } = column.ty {
-        let values = variants.iter().map(|v| Value::from(*v));
-        def.check((
-            constraint_name(table.name, &[column.name], "check"),
-            Expr::col(column.name).is_in(values),
-        ));
-    }
     def
+}
+
+/// The `CHECK` that keeps an enum column within its variants. It is a table constraint rather
+/// than part of the column definition: MariaDB accepts `CONSTRAINT name CHECK (...)` only at
+/// table level, and a named check is what errors report.
+fn enum_check(table: &TableDef, column: &ColumnDef) -> Option<(String, Expr)> {
+    let ColumnType::Enum { variants, .. } = column.ty else {
+        return None;
+    };
+    let values = variants.iter().map(|v| Value::from(*v));
+    Some((
+        constraint_name(table.name, &[column.name], "check"),
+        Expr::col(column.name).is_in(values),
+    ))
+}
+
+/// The `DEFAULT` of a `#[covet(default = now)]` column, in the form the driver itself writes
+/// values of the column's type. SQLite stores dates and times as text and compares them as text,
+/// so a default spelled differently from a bound value (`CURRENT_TIMESTAMP` is
+/// `2024-05-01 12:00:00`, a bound `DateTime<Utc>` is `2024-05-01T12:00:00+00:00`, a bound date
+/// has no time) would never equal a value read back and written again, and a date would not
+/// even decode.
+fn current_timestamp(ty: ColumnType, backend: Backend) -> Expr {
+    match (ty, backend) {
+        // sea-query parenthesizes custom expressions: MySQL 8 accepts an expression default on a
+        // DATE column only as `DEFAULT (CURRENT_DATE)`.
+        (ColumnType::Date, _) => Expr::cust("CURRENT_DATE"),
+        // covet's MySQL timestamps are `datetime(6)`; MySQL 8 accepts only a default of the
+        // same precision.
+        (ColumnType::DateTime | ColumnType::TimestampTz, Backend::MySql) => {
+            Expr::cust("CURRENT_TIMESTAMP(6)")
+        }
+        // Whole seconds, like `CURRENT_TIMESTAMP`: sqlx writes such an instant the same way.
+        (ColumnType::TimestampTz, Backend::Sqlite) => {
+            Expr::cust("strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')")
+        }
+        _ => Expr::current_timestamp(),
+    }
 }
 
 fn sql_type(column: &ColumnDef, backend: Backend) -> SqType {
@@ -154,11 +188,15 @@ fn sql_type(column: &ColumnDef, backend: Backend) -> SqType {
         (ColumnType::Decimal { precision }, MySql) => {
             SqType::Decimal(Some(precision.unwrap_or((38, 10))))
         }
-        (ColumnType::Enum { variants, .. }, _) => {
-            let longest = variants.iter().map(|v| v.len()).max().unwrap_or(1);
-            let length = u32::try_from(longest.max(1)).unwrap_or(u32::MAX);
-            SqType::String(StringLen::N(length))
+        // Wide enough for any value, so that an out-of-set value fails the `CHECK` (a
+        // CheckViolation) rather than the length ("value too long").
+        // MySQL and MariaDB compare strings case-insensitively under the default collation, in
+        // `CHECK` constraints as in filters: a binary collation makes `'Happy'` fail the check
+        // for `'happy'` as it does on the other dialects.
+        (ColumnType::Enum { .. }, MySql) => {
+            SqType::custom("varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
         }
+        (ColumnType::Enum { .. }, _) => SqType::String(StringLen::None),
     }
 }
 
