@@ -2,7 +2,6 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::util::{closest, snake_case};
@@ -13,16 +12,26 @@ struct Variant {
 }
 
 fn variants(input: &DeriveInput) -> syn::Result<Vec<Variant>> {
-    let Data::Enum(data) = &input.data else {
-        return Err(syn::Error::new(
-            input.ident.span(),
-            "DbEnum derives only for enums with unit variants",
-        ));
+    let data = match &input.data {
+        Data::Enum(data) => data,
+        Data::Struct(data) => {
+            return Err(syn::Error::new(
+                data.struct_token.span,
+                "DbEnum derives only for enums whose variants carry no data; for a struct \
+                 stored in one column, implement `covet::SqlValue` or use `covet::Json<T>`",
+            ));
+        }
+        Data::Union(data) => {
+            return Err(syn::Error::new(
+                data.union_token.span,
+                "DbEnum derives only for enums whose variants carry no data",
+            ));
+        }
     };
     if !input.generics.params.is_empty() {
-        return Err(syn::Error::new(
-            input.generics.span(),
-            "a DbEnum cannot be generic",
+        return Err(syn::Error::new_spanned(
+            &input.generics,
+            "a DbEnum cannot be generic: its stored values are fixed",
         ));
     }
     if data.variants.is_empty() {
@@ -36,12 +45,24 @@ fn variants(input: &DeriveInput) -> syn::Result<Vec<Variant>> {
         Some(existing) => existing.combine(error),
         None => errors = Some(error),
     };
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident("covet")) {
+        push(syn::Error::new_spanned(
+            attr,
+            "DbEnum takes no options on the enum itself; name a variant's stored value with \
+             `#[covet(rename = \"...\")]` on the variant",
+        ));
+    }
     let mut out: Vec<Variant> = Vec::new();
     for variant in &data.variants {
         if !matches!(variant.fields, Fields::Unit) {
-            push(syn::Error::new(
-                variant.span(),
-                "DbEnum variants cannot carry fields",
+            push(syn::Error::new_spanned(
+                &variant.fields,
+                format!(
+                    "a DbEnum variant cannot carry data: each variant is stored as one fixed \
+                     string; remove the fields of `{}`, or store the whole enum as JSON in a \
+                     `covet::Json<{}>` column instead of deriving DbEnum",
+                    variant.ident, input.ident
+                ),
             ));
             continue;
         }
@@ -59,16 +80,13 @@ fn variants(input: &DeriveInput) -> syn::Result<Vec<Variant>> {
                     stored = Some(lit.value());
                     Ok(())
                 } else {
-                    let name = meta
-                        .path
-                        .get_ident()
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
-                    let hint = closest(&name, &["rename"])
-                        .map_or("expected `rename = \"...\"`".to_owned(), |g| {
-                            format!("did you mean `{g}`?")
-                        });
-                    Err(meta.error(format!("unknown attribute `{name}`; {hint}")))
+                    let path = &meta.path;
+                    let name = quote!(#path).to_string().replace(' ', "");
+                    let hint = closest(&name, &["rename"]).map_or(
+                        "a DbEnum variant takes only `rename = \"...\"`".to_owned(),
+                        |g| format!("did you mean `{g}`?"),
+                    );
+                    Err(meta.error(format!("unknown DbEnum attribute `{name}`; {hint}")))
                 }
             });
             if let Err(error) = result {
@@ -76,10 +94,14 @@ fn variants(input: &DeriveInput) -> syn::Result<Vec<Variant>> {
             }
         }
         let stored = stored.unwrap_or_else(|| snake_case(&variant.ident.to_string()));
-        if out.iter().any(|v| v.stored == stored) {
+        if let Some(first) = out.iter().find(|v| v.stored == stored) {
             push(syn::Error::new(
-                variant.span(),
-                format!("two variants are stored as `{stored}`"),
+                variant.ident.span(),
+                format!(
+                    "`{}` and `{}` are both stored as `{stored}`: give one of them another \
+                     value with `#[covet(rename = \"...\")]`",
+                    first.ident, variant.ident
+                ),
             ));
         }
         out.push(Variant {
@@ -126,4 +148,45 @@ pub(crate) fn expand(item: TokenStream) -> syn::Result<TokenStream> {
             }
         };
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    #[test]
+    fn db_enum() {
+        let out = super::expand(quote! {
+            #[derive(Debug, Clone, Copy, covet::DbEnum)]
+            enum PostStatus {
+                Draft,
+                InReview,
+                #[covet(rename = "live")]
+                Published,
+            }
+        })
+        .expect("a valid DbEnum expands");
+        let file: syn::File = syn::parse2(out).expect("the expansion parses as a file");
+        insta::assert_snapshot!(crate::util::format_items(&file));
+    }
+
+    #[test]
+    fn duplicate_stored_values_are_refused() {
+        let error = super::expand(quote! {
+            enum Status {
+                Active,
+                #[covet(rename = "active")]
+                On,
+            }
+        })
+        .err()
+        .map(|e| e.to_string());
+        assert_eq!(
+            error.as_deref(),
+            Some(
+                "`Active` and `On` are both stored as `active`: give one of them another value \
+                 with `#[covet(rename = \"...\")]`"
+            )
+        );
+    }
 }

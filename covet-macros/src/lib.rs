@@ -12,7 +12,10 @@ use proc_macro::TokenStream;
 
 /// Maps a struct with named fields to a table.
 ///
-/// ```ignore
+/// (The examples here are plain text because this crate cannot depend on `covet`; the same
+/// examples run as doc tests in `covet`'s documentation and the book.)
+///
+/// ```text
 /// #[covet::model(table = "users", index(last_name, first_name))]
 /// pub struct User {
 ///     #[covet(primary_key)]
@@ -40,14 +43,14 @@ use proc_macro::TokenStream;
 /// is not a column (it must implement `Default`).
 #[proc_macro_attribute]
 pub fn model(args: TokenStream, item: TokenStream) -> TokenStream {
-    let expanded = model::expand(args.into(), item.into()).unwrap_or_else(|e| e.to_compile_error());
+    let expanded = model::expand(args.into(), item.into());
     util::debug_print("model", &expanded);
     expanded.into()
 }
 
 /// Stores a fieldless enum as one of a fixed set of strings (a `CHECK`-constrained `varchar`).
 ///
-/// ```ignore
+/// ```text
 /// #[derive(Debug, Clone, Copy, PartialEq, covet::DbEnum)]
 /// enum Status {
 ///     Draft,                      // stored as "draft"

@@ -84,6 +84,67 @@ pub(crate) fn debug_print(what: &str, tokens: &TokenStream) {
     }
 }
 
+/// A readable rendering of an expansion for snapshot tests: one item per line, the contents of
+/// `impl` blocks and `const _: () = { ... };` blocks one per line, indented. (No formatter
+/// dependency: token text is stable enough for snapshots.)
+#[cfg(test)]
+pub(crate) fn format_items(file: &syn::File) -> String {
+    let mut out = String::new();
+    for item in &file.items {
+        format_item(&mut out, item, 0);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+fn format_item(out: &mut String, item: &syn::Item, depth: usize) {
+    use quote::{ToTokens, quote};
+    let indent = "    ".repeat(depth);
+    match item {
+        syn::Item::Impl(block) => {
+            let attrs = &block.attrs;
+            let generics = &block.generics;
+            let trait_ = block
+                .trait_
+                .as_ref()
+                .map(|(bang, path, for_)| quote!(#bang #path #for_));
+            let self_ty = &block.self_ty;
+            let where_ = &block.generics.where_clause;
+            out.push_str(&format!(
+                "{indent}{} {{\n",
+                quote!(#(#attrs)* impl #generics #trait_ #self_ty #where_)
+            ));
+            for inner in &block.items {
+                out.push_str(&format!("{indent}    {}\n", inner.to_token_stream()));
+            }
+            out.push_str(&format!("{indent}}}\n"));
+        }
+        syn::Item::Const(constant) => match &*constant.expr {
+            syn::Expr::Block(block) => {
+                let attrs = &constant.attrs;
+                let ident = &constant.ident;
+                let ty = &constant.ty;
+                out.push_str(&format!(
+                    "{indent}{} = {{\n",
+                    quote!(#(#attrs)* const #ident: #ty)
+                ));
+                for stmt in &block.block.stmts {
+                    match stmt {
+                        syn::Stmt::Item(inner) => format_item(out, inner, depth + 1),
+                        other => {
+                            out.push_str(&format!("{indent}    {}\n", other.to_token_stream()));
+                        }
+                    }
+                }
+                out.push_str(&format!("{indent}}};\n"));
+            }
+            _ => out.push_str(&format!("{indent}{}\n", item.to_token_stream())),
+        },
+        other => out.push_str(&format!("{indent}{}\n", other.to_token_stream())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

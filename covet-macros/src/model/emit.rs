@@ -8,7 +8,13 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::ItemStruct;
 use syn::spanned::Spanned;
 
-use super::ir::{AutoIncrement, Column, Default, Field, Model};
+use super::ir::{Action, AutoIncrement, Column, Default, Field, Model};
+
+/// `<T as SqlValue>`, spanned at the field's type: when `T` is not a column type, every use
+/// reports the same error at the same place, and the compiler shows it once.
+fn sql_value(ty: &syn::Type) -> TokenStream {
+    quote_spanned!(ty.span()=> <#ty as __covet::SqlValue>)
+}
 
 pub(super) fn expand(model: &Model, item: &ItemStruct) -> TokenStream {
     let ident = &model.ident;
@@ -58,7 +64,8 @@ fn auto_increment(field: &Field, column: &Column) -> TokenStream {
         AutoIncrement::Never => quote!(false),
         AutoIncrement::Required => quote!(true),
         AutoIncrement::IfInteger => {
-            quote!(<#ty as __covet::SqlValue>::COLUMN_TYPE.is_integer())
+            let value = sql_value(ty);
+            quote!(#value::COLUMN_TYPE.is_integer())
         }
     }
 }
@@ -71,8 +78,8 @@ fn generated(field: &Field, column: &Column) -> TokenStream {
 }
 
 fn column_type(field: &Field, column: &Column) -> TokenStream {
-    let ty = &field.ty;
-    let mut tokens = quote_spanned!(column.span=> <#ty as __covet::SqlValue>::COLUMN_TYPE);
+    let value = sql_value(&field.ty);
+    let mut tokens = quote!(#value::COLUMN_TYPE);
     if let Some(length) = column.max_length {
         tokens = quote!(#tokens.with_max_length(#length));
     }
@@ -99,45 +106,74 @@ fn default_value(default: &Default) -> TokenStream {
 fn checks(model: &Model) -> TokenStream {
     let mut checks = TokenStream::new();
     for (field, column) in model.columns() {
-        let ty = &field.ty;
+        let value = sql_value(&field.ty);
         let span = column.span;
-        let column_type = quote_spanned!(span=> <#ty as __covet::SqlValue>::COLUMN_TYPE);
+        let column_type = quote_spanned!(span=> #value::COLUMN_TYPE);
+        // The column's type must be a `SqlValue`: spanned at the type, this is the error a
+        // field of an unsupported type gets (once: the other uses report the same one).
         checks.extend(quote_spanned! {span=>
-            const _: fn() = || __covet::assert_column::<#ty>();
+            const _: __covet::ColumnType = #column_type;
         });
-        if column.max_length.is_some() || column.text {
+        let mut assert = |condition: TokenStream, message: String| {
+            // `assert!` reads its message as a format string.
+            let message = message.replace('{', "{{").replace('}', "}}");
             checks.extend(quote_spanned! {span=>
-                const _: () = ::core::assert!(
-                    #column_type.is_string(),
-                    "`max_length` and `text` apply only to `String` columns"
-                );
+                const _: () = ::core::assert!(#condition, #message);
             });
+        };
+        if column.max_length.is_some() {
+            assert(
+                quote_spanned!(span=> #column_type.is_string()),
+                "`max_length` applies only to `String` columns: remove it, or change the \
+                 field's type to `String`"
+                    .to_owned(),
+            );
+        }
+        if column.text {
+            assert(
+                quote_spanned!(span=> #column_type.is_string()),
+                "`text` applies only to `String` columns: remove it, or change the field's type \
+                 to `String`"
+                    .to_owned(),
+            );
         }
         if column.precision.is_some() {
-            checks.extend(quote_spanned! {span=>
-                const _: () = ::core::assert!(
-                    #column_type.is_decimal(),
-                    "`precision` and `scale` apply only to `Decimal` columns"
-                );
-            });
+            assert(
+                quote_spanned!(span=> #column_type.is_decimal()),
+                "`precision` and `scale` apply only to `rust_decimal::Decimal` columns: remove \
+                 them, or change the field's type to `Decimal`"
+                    .to_owned(),
+            );
         }
         if column.auto_increment == AutoIncrement::Required {
-            checks.extend(quote_spanned! {span=>
-                const _: () = ::core::assert!(
-                    #column_type.is_integer(),
-                    "`auto_increment` needs an integer key (i16, i32 or i64)"
-                );
-            });
+            assert(
+                quote_spanned!(span=> #column_type.is_integer()),
+                "`auto_increment` needs an integer key (i16, i32 or i64): change the key's type, \
+                 or remove `auto_increment`"
+                    .to_owned(),
+            );
         }
         if let Some(default) = &column.default {
-            let value = default_value(default);
-            checks.extend(quote_spanned! {span=>
-                const _: () = ::core::assert!(
-                    #value.fits(#column_type),
-                    "this `default` does not fit the column's type"
-                );
-            });
+            let default_tokens = default_value(default);
+            assert(
+                quote_spanned!(span=> #default_tokens.fits(#column_type)),
+                default_mismatch(default),
+            );
         }
+    }
+    for index in &model.primary_key {
+        let Some((field, column)) = model.columns().find(|(_, c)| c.index == *index) else {
+            continue;
+        };
+        let value = sql_value(&field.ty);
+        let message = format!(
+            "a primary key column cannot be NULL, so `{}` cannot be an `Option`: make it a \
+             plain type, or take it out of the key",
+            field.ident
+        );
+        checks.extend(quote_spanned! {column.span=>
+            const _: () = ::core::assert!(!#value::NULLABLE, #message);
+        });
     }
     for foreign in &model.foreign_keys {
         let Some((field, column)) = model.columns().find(|(_, c)| c.name == foreign.column) else {
@@ -145,26 +181,80 @@ fn checks(model: &Model) -> TokenStream {
         };
         let ty = &field.ty;
         let target = &foreign.references;
+        // `Self` means nothing outside the impl; the check names the model itself.
+        let target = if target.is_ident("Self") {
+            let ident = &model.ident;
+            quote!(#ident)
+        } else {
+            quote!(#target)
+        };
         let span = column.span;
         checks.extend(quote_spanned! {span=>
             const _: fn() = || __covet::assert_reference::<#ty, <#target as __covet::Model>::Key>();
         });
-        if matches!(foreign.on_delete, super::ir::Action::SetNull)
-            || matches!(foreign.on_update, super::ir::Action::SetNull)
-        {
+        let set_null = [
+            ("on_delete", foreign.on_delete),
+            ("on_update", foreign.on_update),
+        ]
+        .into_iter()
+        .find(|(_, action)| matches!(action, Action::SetNull));
+        if let Some((clause, _)) = set_null {
+            let value = sql_value(ty);
+            let message = format!(
+                "`{clause} = set_null` writes NULL into `{}`, so the field must be an `Option`: \
+                 write `{}: Option<{}>`",
+                column.name,
+                field.ident,
+                quote!(#ty).to_string().replace(' ', ""),
+            );
             checks.extend(quote_spanned! {span=>
-                const _: () = ::core::assert!(
-                    <#ty as __covet::SqlValue>::NULLABLE,
-                    "`set_null` needs an `Option` field"
-                );
+                const _: () = ::core::assert!(#value::NULLABLE, #message);
             });
         }
     }
     checks
 }
 
+/// The message of a `default` that does not fit its column's type.
+fn default_mismatch(default: &Default) -> String {
+    let (what, fits) = match default {
+        Default::Int(value) => (
+            format!("`default = {value}`"),
+            "an integer, float or `Decimal` column",
+        ),
+        Default::Float(value) => (
+            format!("`default = {value:?}`"),
+            "a float or `Decimal` column",
+        ),
+        Default::Text(value) => (
+            format!("`default = {value:?}`"),
+            "a `String` or `DbEnum` column",
+        ),
+        Default::Bool(value) => (format!("`default = {value}`"), "a `bool` column"),
+        Default::Now => (
+            "`default = now`".to_owned(),
+            "a date or timestamp column (`NaiveDate`, `NaiveDateTime`, `DateTime<Utc>`)",
+        ),
+    };
+    format!("{what} does not fit this column's type: it needs {fits}")
+}
+
+/// `let _: bool = <T as SqlValue>::NULLABLE;` for each type: placed before the body's
+/// `Row::decode::<T>` calls, it makes an unsupported `T` fail there first, with the same error
+/// the rest of the expansion reports, and the compiler drops the `decode` one (same span, same
+/// missing bound) instead of showing it a second time with a note about `decode`.
+fn require_sql_values<'a>(types: impl Iterator<Item = &'a syn::Type>) -> TokenStream {
+    types
+        .map(|ty| {
+            let value = sql_value(ty);
+            quote!(let _: bool = #value::NULLABLE;)
+        })
+        .collect()
+}
+
 fn from_row(model: &Model) -> TokenStream {
     let ident = &model.ident;
+    let require = require_sql_values(model.columns().map(|(field, _)| &field.ty));
     let fields = model.fields.iter().map(|field| {
         let name = &field.ident;
         let ty = &field.ty;
@@ -180,6 +270,7 @@ fn from_row(model: &Model) -> TokenStream {
         impl __covet::FromRow for #ident {
             #[inline]
             fn from_row<R: __covet::Row>(row: &R) -> __covet::Result<Self> {
+                #require
                 ::core::result::Result::Ok(Self { #(#fields,)* })
             }
         }
@@ -197,6 +288,7 @@ fn model_impl(model: &Model) -> TokenStream {
         let field_name = field.ident.to_string();
         let ty = &field.ty;
         let sql_type = column_type(field, column);
+        let value = sql_value(ty);
         let default = match &column.default {
             Some(default) => {
                 let value = default_value(default);
@@ -211,7 +303,7 @@ fn model_impl(model: &Model) -> TokenStream {
                 name: #name,
                 field: #field_name,
                 ty: #sql_type,
-                nullable: <#ty as __covet::SqlValue>::NULLABLE,
+                nullable: #value::NULLABLE,
                 default: #default,
                 auto_increment: #auto,
                 generated: #generated,
@@ -219,13 +311,14 @@ fn model_impl(model: &Model) -> TokenStream {
         }
     });
 
-    let key_names = model.primary_key.iter().map(|i| &columns[*i].1.name);
-    let key_indexes = &model.primary_key;
-    let key_types: Vec<_> = model
+    let key_columns: Vec<(&Field, &Column)> = model
         .primary_key
         .iter()
-        .map(|i| &columns[*i].0.ty)
+        .filter_map(|i| columns.get(*i).copied())
         .collect();
+    let key_names = key_columns.iter().map(|(_, column)| &column.name);
+    let key_indexes = &model.primary_key;
+    let key_types: Vec<_> = key_columns.iter().map(|(field, _)| &field.ty).collect();
     let key_type = match key_types.as_slice() {
         [single] => quote!(#single),
         many => quote!((#(#many,)*)),
@@ -243,12 +336,25 @@ fn model_impl(model: &Model) -> TokenStream {
         let target = &fk.references;
         let on_delete = format_ident!("{}", fk.on_delete.variant());
         let on_update = format_ident!("{}", fk.on_update.variant());
+        // A model referencing itself cannot read its own `TABLE` while defining it (a const
+        // cycle): the macro knows its own table and key, so it writes them out.
+        let is_self = target.is_ident("Self") || target.is_ident(&model.ident);
+        let (references_table, references_columns) = if is_self {
+            let table = &model.table;
+            let key = model.primary_key.iter().map(|i| &columns[*i].1.name);
+            (quote!(#table), quote!(&[#(#key),*]))
+        } else {
+            (
+                quote!(<#target as __covet::Model>::TABLE.name),
+                quote!(<#target as __covet::Model>::TABLE.primary_key),
+            )
+        };
         quote! {
             __covet::ForeignKeyDef {
                 name: #name,
                 columns: &[#column],
-                references_table: <#target as __covet::Model>::TABLE.name,
-                references_columns: <#target as __covet::Model>::TABLE.primary_key,
+                references_table: #references_table,
+                references_columns: #references_columns,
                 on_delete: __covet::ReferentialAction::#on_delete,
                 on_update: __covet::ReferentialAction::#on_update,
             }
@@ -258,7 +364,8 @@ fn model_impl(model: &Model) -> TokenStream {
     let value_arms = columns.iter().map(|(field, column)| {
         let name = &field.ident;
         let index = column.index;
-        quote!(#index => __covet::SqlValue::to_sql(&self.#name))
+        let value = sql_value(&field.ty);
+        quote!(#index => #value::to_sql(&self.#name))
     });
 
     // Columns that may be generated: the single key, and fields marked `generated`.
@@ -284,6 +391,7 @@ fn model_impl(model: &Model) -> TokenStream {
             }
         }
     });
+    let require = require_sql_values(candidates.iter().map(|(field, _)| &field.ty));
     let apply_generated = candidates.iter().enumerate().map(|(i, (field, _))| {
         let name = &field.ident;
         let i = syn::Index::from(i);
@@ -300,8 +408,9 @@ fn model_impl(model: &Model) -> TokenStream {
         Some((field, _)) => {
             let name = &field.ident;
             let ty = &field.ty;
+            let value = sql_value(ty);
             quote! {
-                match <#ty as __covet::SqlValue>::from_insert_id(id) {
+                match #value::from_insert_id(id) {
                     ::core::option::Option::Some(key) => {
                         self.#name = key;
                         ::core::result::Result::Ok(())
@@ -341,6 +450,7 @@ fn model_impl(model: &Model) -> TokenStream {
 
             #[allow(unused_mut, unused_variables, unused_assignments)]
             fn decode_generated<R: __covet::Row>(row: &R) -> __covet::Result<Self::Generated> {
+                #require
                 let mut position = 0usize;
                 ::core::result::Result::Ok((#(#decode_generated,)*))
             }

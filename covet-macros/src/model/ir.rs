@@ -77,7 +77,10 @@ pub(crate) struct ForeignKey {
     pub(crate) on_update: Action,
 }
 
+/// A referential action; the variants mirror `covet::schema::ReferentialAction` (and SQL's
+/// `NO ACTION`), hence the suffix.
 #[derive(Clone, Copy)]
+#[allow(clippy::enum_variant_names)]
 pub(crate) enum Action {
     NoAction,
     Restrict,

@@ -55,12 +55,13 @@ impl Errors {
     }
 }
 
+/// The attribute's name as written (`a::b` for a path).
+fn path_name(path: &Path) -> String {
+    quote::quote!(#path).to_string().replace(' ', "")
+}
+
 fn unknown(meta: &ParseNestedMeta<'_>, known: &[&str], what: &str) -> syn::Error {
-    let name = meta
-        .path
-        .get_ident()
-        .map(ToString::to_string)
-        .unwrap_or_default();
+    let name = path_name(&meta.path);
     let hint = match closest(&name, known) {
         Some(guess) => format!("did you mean `{guess}`?"),
         None => format!("expected one of: {}", known.join(", ")),
@@ -94,13 +95,14 @@ fn flag(meta: &ParseNestedMeta<'_>, name: &str) -> syn::Result<Span> {
 }
 
 fn positive_int(meta: &ParseNestedMeta<'_>, name: &str) -> syn::Result<(u32, Span)> {
+    let expected = || format!("`{name}` expects a whole number, e.g. `{name} = 10`");
     let lit: LitInt = meta
         .value()?
         .parse()
-        .map_err(|e| syn::Error::new(e.span(), format!("`{name}` expects a whole number")))?;
+        .map_err(|e| syn::Error::new(e.span(), expected()))?;
     let value: u32 = lit
         .base10_parse()
-        .map_err(|_| syn::Error::new(lit.span(), format!("`{name}` expects a whole number")))?;
+        .map_err(|_| syn::Error::new(lit.span(), expected()))?;
     if value == 0 {
         return Err(syn::Error::new(
             lit.span(),
@@ -191,6 +193,8 @@ struct FieldAttrs {
     skip: Option<Span>,
 }
 
+const DEFAULT_EXPECTED: &str = "`default` expects a literal (`0`, `-1`, `1.5`, `\"text\"`, `true`) or `now` (the current timestamp)";
+
 fn default_value(meta: &ParseNestedMeta<'_>) -> syn::Result<Default> {
     let input = meta.value()?;
     if input.peek(Ident) {
@@ -198,10 +202,7 @@ fn default_value(meta: &ParseNestedMeta<'_>) -> syn::Result<Default> {
         return if ident == "now" {
             Ok(Default::Now)
         } else {
-            Err(syn::Error::new(
-                ident.span(),
-                "expected a literal (`0`, `1.5`, `\"text\"`, `true`) or `now`",
-            ))
+            Err(syn::Error::new(ident.span(), DEFAULT_EXPECTED))
         };
     }
     let negative = input.parse::<Option<Token![-]>>()?.is_some();
@@ -222,10 +223,7 @@ fn default_value(meta: &ParseNestedMeta<'_>) -> syn::Result<Default> {
         Lit::Str(text) if !negative => Default::Text(text.value()),
         Lit::Bool(value) if !negative => Default::Bool(value.value),
         other => {
-            return Err(syn::Error::new(
-                other.span(),
-                "expected a literal (`0`, `1.5`, `\"text\"`, `true`) or `now`",
-            ));
+            return Err(syn::Error::new(other.span(), DEFAULT_EXPECTED));
         }
     })
 }
@@ -235,17 +233,22 @@ fn action(meta: &ParseNestedMeta<'_>) -> syn::Result<(Action, Span)> {
     let name = ident.to_string();
     match Action::from_name(&name) {
         Some(action) => Ok((action, ident.span())),
-        None => Err(syn::Error::new(
-            ident.span(),
-            format!(
-                "unknown action `{name}`; expected one of: {}",
-                Action::NAMES.join(", ")
-            ),
-        )),
+        None => {
+            let hint = match closest(&name, Action::NAMES) {
+                Some(guess) => format!("did you mean `{guess}`?"),
+                None => format!("expected one of: {}", Action::NAMES.join(", ")),
+            };
+            Err(syn::Error::new(
+                ident.span(),
+                format!("unknown referential action `{name}`; {hint}"),
+            ))
+        }
     }
 }
 
-fn field_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> FieldAttrs {
+/// The field's attributes, and whether all of them parsed (the errors are in `errors`).
+fn field_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> (FieldAttrs, bool) {
+    let mut ok = true;
     let mut parsed = FieldAttrs::default();
     for attr in attrs {
         let result = attr.parse_nested_meta(|meta| {
@@ -299,24 +302,32 @@ fn field_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> FieldAttrs {
                 _ => Err(unknown(&meta, FIELD_ATTRS, "attribute")),
             }
         });
-        errors.check(result);
+        ok &= errors.check(result).is_some();
     }
-    parsed
+    (parsed, ok)
 }
 
 /// Checks combinations that are each valid alone but not together.
 fn check_field(attrs: &FieldAttrs, errors: &mut Errors) {
     if let Some(skip) = attrs.skip {
         let others = attrs.primary_key.is_some()
+            || attrs.auto_increment.is_some()
             || attrs.column.is_some()
             || attrs.unique.is_some()
             || attrs.index.is_some()
             || attrs.default.is_some()
-            || attrs.references.is_some();
+            || attrs.generated.is_some()
+            || attrs.max_length.is_some()
+            || attrs.text.is_some()
+            || attrs.precision.is_some()
+            || attrs.scale.is_some()
+            || attrs.references.is_some()
+            || attrs.on_delete.is_some()
+            || attrs.on_update.is_some();
         if others {
             errors.push(syn::Error::new(
                 skip,
-                "a `skip` field is not a column and takes no column attributes",
+                "a `skip` field is not a column and takes no column attributes: remove `skip` or the others",
             ));
         }
     }
@@ -329,10 +340,10 @@ fn check_field(attrs: &FieldAttrs, errors: &mut Errors) {
     if let (Some((_, span)), None) = (attrs.scale, attrs.precision) {
         errors.push(syn::Error::new(span, "`scale` needs a `precision`"));
     }
-    if let (Some((precision, _)), Some((scale, span))) = (attrs.precision, attrs.scale) {
-        if scale > precision {
-            errors.push(syn::Error::new(span, "`scale` cannot exceed `precision`"));
-        }
+    if let (Some((precision, _)), Some((scale, span))) = (attrs.precision, attrs.scale)
+        && scale > precision
+    {
+        errors.push(syn::Error::new(span, "`scale` cannot exceed `precision`"));
     }
     if attrs.references.is_none() {
         for (_, span) in [attrs.on_delete, attrs.on_update].into_iter().flatten() {
@@ -355,30 +366,59 @@ pub(super) fn model(args: TokenStream, item: &mut ItemStruct) -> syn::Result<Mod
     let args = errors.check(model_args(args)).unwrap_or_default();
 
     if !item.generics.params.is_empty() {
-        errors.push(syn::Error::new(
-            item.generics.span(),
-            "a model cannot be generic",
+        errors.push(syn::Error::new_spanned(
+            &item.generics,
+            "a model cannot be generic: it maps to one table whose columns have fixed types; \
+             replace the type parameters with concrete types",
         ));
     }
     for attr in &item.attrs {
         if attr.path().is_ident("covet") {
-            errors.push(syn::Error::new(
-                attr.span(),
-                "model options go in `#[covet::model(...)]`, e.g. `#[covet::model(table = \"users\")]`",
+            let hint = match &attr.meta {
+                syn::Meta::List(list) => format!("`#[covet::model({})]`", list.tokens),
+                _ => "`#[covet::model(table = \"...\")]`".to_owned(),
+            };
+            errors.push(syn::Error::new_spanned(
+                attr,
+                format!(
+                    "model options go in the `#[covet::model(...)]` attribute, not in \
+                     `#[covet(...)]` on the struct: write {hint}"
+                ),
             ));
         }
     }
-    let Fields::Named(named) = &mut item.fields else {
-        errors.push(syn::Error::new(
-            item.ident.span(),
-            "#[covet::model] needs a struct with named fields",
-        ));
-        return Err(errors.into_error());
+    let named = match &mut item.fields {
+        Fields::Named(named) => named,
+        Fields::Unnamed(unnamed) => {
+            errors.push(syn::Error::new_spanned(
+                &*unnamed,
+                "#[covet::model] needs a struct with named fields (each column is named after \
+                 its field), e.g. `struct Point { x: i64, y: i64 }`",
+            ));
+            return Err(errors.into_error());
+        }
+        Fields::Unit => {
+            errors.push(syn::Error::new(
+                item.ident.span(),
+                "#[covet::model] needs a struct with named fields, one per column",
+            ));
+            return Err(errors.into_error());
+        }
     };
 
     let table = match &args.table {
         Some(lit) => errors.check(identifier(lit, "table")).unwrap_or_default(),
-        None => snake_case(&item.ident.to_string()),
+        None => {
+            let table = snake_case(&item.ident.to_string());
+            if table.len() > 63 {
+                errors.push(syn::Error::new(
+                    item.ident.span(),
+                    "the table name derived from this struct is longer than 63 bytes: \
+                     name it with `#[covet::model(table = \"...\")]`",
+                ));
+            }
+            table
+        }
     };
 
     let mut fields = Vec::new();
@@ -387,13 +427,15 @@ pub(super) fn model(args: TokenStream, item: &mut ItemStruct) -> syn::Result<Mod
     let mut index_cols = Vec::new();
     let mut references = Vec::new();
     let mut auto_increment_attr = None;
+    let mut attrs_ok = true;
     for field in named.named.iter_mut() {
         let (covet_attrs, other): (Vec<_>, Vec<_>) = field
             .attrs
             .drain(..)
             .partition(|a| a.path().is_ident("covet"));
         field.attrs = other;
-        let attrs = field_attrs(&covet_attrs, &mut errors);
+        let (attrs, ok) = field_attrs(&covet_attrs, &mut errors);
+        attrs_ok &= ok;
         check_field(&attrs, &mut errors);
         let Some(ident) = field.ident.clone() else {
             continue;
@@ -511,6 +553,9 @@ pub(super) fn model(args: TokenStream, item: &mut ItemStruct) -> syn::Result<Mod
             ));
             Vec::new()
         }
+        // A field attribute that did not parse may have been meant as the key (`primay_key`):
+        // its own error says so, and a second one about the key would only mislead.
+        (None, None) if !attrs_ok => Vec::new(),
         (None, None) => {
             errors.push(syn::Error::new(
                 item.ident.span(),
