@@ -73,12 +73,18 @@ async fn admin(backend: Backend, url: &str, sql: String) {
     match backend {
         Backend::Postgres => {
             let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-            sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut conn).await.unwrap();
+            sqlx::raw_sql(AssertSqlSafe(sql))
+                .execute(&mut conn)
+                .await
+                .unwrap();
             conn.close().await.ok();
         }
         Backend::MySql => {
             let mut conn = sqlx::MySqlConnection::connect(url).await.unwrap();
-            sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut conn).await.unwrap();
+            sqlx::raw_sql(AssertSqlSafe(sql))
+                .execute(&mut conn)
+                .await
+                .unwrap();
             conn.close().await.ok();
         }
         _ => unreachable!("SQLite databases are files"),

@@ -8,6 +8,7 @@
 // The suite is test code compiled as a library: unwrapping is how a test says "this must work".
 #![allow(clippy::unwrap_used, missing_docs, unreachable_pub)]
 
+pub mod book;
 pub mod harness;
 pub mod suite;
 

@@ -10,14 +10,98 @@ pub mod types;
 #[macro_export]
 macro_rules! all_tests {
     ($backend:ident) => {
-        $crate::suite_module!($backend, crud {
-            insert_returns_the_generated_key,
-        });
-        $crate::suite_module!($backend, query {
-        });
-        $crate::suite_module!($backend, types {
-        });
-        $crate::suite_module!($backend, errors {
-        });
+        $crate::suite_module!(
+            $backend,
+            crud {
+                insert_returns_the_generated_key,
+                insert_ignores_the_key_field_of_an_auto_increment_key,
+                insert_reads_back_columns_the_database_generates,
+                a_generated_timestamp_finds_its_own_row,
+                find_returns_the_row_or_none,
+                get_of_a_missing_key_is_not_found,
+                update_writes_every_column,
+                update_of_an_unchanged_row_succeeds,
+                update_columns_writes_only_the_given_column,
+                update_columns_writes_a_tuple_of_columns,
+                update_of_a_deleted_row_is_not_found,
+                delete_returns_one_then_zero,
+                a_composite_key_identifies_rows_by_every_column,
+                a_string_key_keeps_the_given_value,
+                a_custom_key_type_is_generated_and_found,
+                skipped_fields_are_not_stored_and_read_as_default,
+                table_and_column_overrides_name_the_database_objects,
+                a_row_of_only_generated_columns_can_be_inserted,
+                generated_columns_are_read_back_when_the_key_is_given,
+                a_model_of_only_key_columns_is_inserted_found_and_deleted,
+                a_model_can_reference_itself,
+            }
+        );
+        $crate::suite_module!(
+            $backend,
+            query {
+                comparisons_select_the_rows_they_describe,
+                is_in_matches_listed_values_and_an_empty_list_matches_nothing,
+                like_patterns_match_and_escaped_text_matches_literally,
+                is_null_and_is_not_null_test_optional_columns,
+                and_or_not_combine_with_the_usual_precedence,
+                order_by_sorts_by_each_column_in_turn,
+                limit_and_offset_page_through_ordered_rows,
+                first_returns_the_first_row_or_none,
+                first_on_an_empty_table_is_none,
+                one_requires_exactly_one_matching_row,
+                all_returns_every_matching_row,
+                count_respects_filters_limit_and_offset,
+                exists_tells_whether_any_row_matches,
+                stream_yields_every_matching_row,
+                a_dropped_half_read_stream_does_not_hide_later_writes,
+                update_many_sets_matching_rows_and_returns_their_count,
+                delete_many_removes_matching_rows_and_returns_their_count,
+                bulk_writes_without_a_filter_are_refused_unless_all_rows,
+                an_in_list_over_the_parameter_limit_is_refused,
+                unchecked_sql_binds_its_arguments,
+                quotes_and_injection_attempts_are_stored_verbatim,
+                the_largest_limit_returns_every_row,
+                first_one_and_exists_stay_within_limit_and_offset,
+            }
+        );
+        $crate::suite_module!(
+            $backend,
+            types {
+                every_type_round_trips_exactly,
+                every_type_round_trips_through_update,
+                filtering_by_each_type_finds_its_row,
+                ordering_compares_values_of_the_type,
+                optional_columns_round_trip_some_and_none,
+                enum_variants_are_stored_as_their_names,
+                an_enum_value_outside_its_set_is_rejected_by_the_database,
+                reading_an_unknown_enum_value_is_a_decode_error,
+                a_custom_type_that_rejects_a_stored_value_is_a_decode_error,
+                text_columns_hold_long_values_and_max_length_is_declared,
+            }
+        );
+        $crate::suite_module!(
+            $backend,
+            errors {
+                a_duplicate_unique_value_is_a_unique_violation,
+                a_duplicate_primary_key_is_a_unique_violation,
+                a_child_row_whose_parent_is_missing_is_a_foreign_key_violation,
+                deleting_a_referenced_parent_is_a_foreign_key_violation,
+                null_in_a_not_null_column_is_a_not_null_violation,
+                a_value_outside_an_enum_is_a_check_violation,
+                a_missing_row_is_not_found,
+                text_read_into_an_integer_field_is_a_decode_error,
+                a_value_its_type_refuses_is_an_encode_or_decode_error,
+                a_write_blocked_past_the_lock_timeout_is_a_lock_timeout,
+                locking_rows_in_opposite_orders_is_a_deadlock,
+                a_write_over_a_concurrent_change_is_a_serialization_failure,
+                a_statement_past_its_time_limit_is_a_statement_timeout,
+                a_killed_session_is_connection_lost,
+                waiting_for_a_busy_pool_past_the_acquire_timeout_is_a_pool_timeout,
+                a_server_that_cannot_be_reached_is_connection_refused,
+                an_unknown_user_is_an_authentication_failure,
+                an_unknown_database_is_unknown_database,
+                a_malformed_url_is_a_configuration_error,
+            }
+        );
     };
 }
