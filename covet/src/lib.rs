@@ -72,7 +72,7 @@ pub use column::{Column, TextColumn, escape_like};
 pub use db::{Database, Executor, PoolOptions, Target};
 pub use error::{BoxError, Error, ErrorKind, Result};
 pub use model::{Columns, Model, PrimaryKey, Registry};
-pub use raw::{UncheckedSql, unchecked_sql};
+pub use raw::{BindValue, UncheckedSql, unchecked_sql};
 pub use row::{FromRow, Row};
 pub use value::{AsValue, Json, SqlValue};
 

@@ -61,10 +61,33 @@ pub fn unchecked_sql(sql: &'static str) -> UncheckedSql {
     }
 }
 
+/// A value [`UncheckedSql::bind`] accepts: any [`SqlValue`], and `&str` (bound as text).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be bound to a SQL parameter",
+    note = "bind a column type (a `covet::SqlValue`) or a `&str`"
+)]
+pub trait BindValue {
+    /// The bindable value.
+    #[doc(hidden)]
+    fn into_bound(self) -> Result<sea_query::Value>;
+}
+
+impl<T: SqlValue> BindValue for T {
+    fn into_bound(self) -> Result<sea_query::Value> {
+        self.into_sql()
+    }
+}
+
+impl BindValue for &str {
+    fn into_bound(self) -> Result<sea_query::Value> {
+        Ok(sea_query::Value::String(Some(self.to_owned())))
+    }
+}
+
 impl UncheckedSql {
-    /// Binds the next placeholder.
-    pub fn bind<T: SqlValue>(mut self, value: T) -> Self {
-        match value.into_sql() {
+    /// Binds the next placeholder to `value`: any [`SqlValue`], or a `&str`.
+    pub fn bind(mut self, value: impl BindValue) -> Self {
+        match value.into_bound() {
             Ok(value) => self.values.push(value),
             Err(error) => {
                 self.error.get_or_insert(error);

@@ -131,38 +131,22 @@ impl<M: Model> Select<M> {
     ///
     /// [`ErrorKind::Encode`] when a filter value could not be encoded.
     pub fn to_sql(&self, backend: Backend) -> Result<String> {
-        self.check()?;
-        Ok(backend.build_query(&self.finished(self.limit)).0)
-    }
-
-    fn check(&self) -> Result<()> {
-        match &self.error {
-            Some(error) => Err(Error::new(error.kind(), error.message().to_owned())),
-            None => Ok(()),
+        if let Some(error) = &self.error {
+            return Err(Error::new(error.kind(), error.message().to_owned()));
         }
-    }
-
-    /// The statement with limit and offset applied. MySQL and SQLite accept `OFFSET` only
-    /// after a `LIMIT`, so an offset alone gets the largest limit each allows.
-    ///
-    /// Both are bound as signed 64-bit integers, the widest every dialect takes: a larger value
-    /// (`limit(u64::MAX)` for "no limit") is clamped, since no table holds that many rows.
-    fn finished(&self, limit: Option<u64>) -> SelectStatement {
-        const LARGEST: u64 = i64::MAX.unsigned_abs();
         let mut statement = self.statement.clone();
-        match (limit, self.offset) {
-            (Some(limit), offset) => {
-                statement.limit(Ord::min(limit, LARGEST));
-                if let Some(offset) = offset {
-                    statement.offset(Ord::min(offset, LARGEST));
-                }
-            }
-            (None, Some(offset)) => {
-                statement.limit(LARGEST).offset(Ord::min(offset, LARGEST));
-            }
-            (None, None) => {}
+        apply_limits(&mut statement, self.limit, self.offset);
+        Ok(backend.build_query(&statement).0)
+    }
+
+    /// The finished statement (no copy of it is made), or the error a filter recorded.
+    fn into_select(self, limit: Option<u64>) -> Result<SelectStatement> {
+        if let Some(error) = self.error {
+            return Err(error);
         }
-        statement
+        let mut statement = self.statement;
+        apply_limits(&mut statement, limit, self.offset);
+        Ok(statement)
     }
 
     /// The query's own limit, lowered to `most` for the methods that need only that many rows
@@ -172,10 +156,7 @@ impl<M: Model> Select<M> {
     }
 
     fn into_statement(self, backend: Backend, limit: Option<u64>) -> Result<Statement> {
-        if let Some(error) = self.error {
-            return Err(error);
-        }
-        Statement::build(backend, &self.finished(limit), M::TABLE.name)
+        Statement::build(backend, &self.into_select(limit)?, M::TABLE.name)
     }
 
     /// Every matching row.
@@ -275,22 +256,20 @@ impl<M: Model> Select<M> {
     pub async fn count<'c, E: Executor<'c>>(self, executor: E) -> Result<u64> {
         let target = executor.target();
         let backend = target.backend();
-        if let Some(error) = self.error {
-            return Err(error);
-        }
-        let mut count = Query::select();
-        if self.limit.is_some() || self.offset.is_some() {
-            let mut inner = self.finished(self.limit);
-            inner.clear_order_by();
+        let windowed = self.limit.is_some() || self.offset.is_some();
+        let limit = self.limit;
+        let mut inner = self.into_select(limit)?;
+        inner.clear_order_by();
+        let count = if windowed {
+            let mut count = Query::select();
             count
                 .expr(Expr::col(Asterisk).count())
                 .from_subquery(inner, "counted");
+            count
         } else {
-            let mut inner = self.statement;
-            inner.clear_selects().clear_order_by();
-            count = inner;
-            count.expr(Expr::col(Asterisk).count());
-        }
+            inner.clear_selects().expr(Expr::col(Asterisk).count());
+            inner
+        };
         let statement = Statement::build(backend, &count, M::TABLE.name)?;
         let Count(n) = exec::fetch_optional(target, statement)
             .await?
@@ -307,10 +286,8 @@ impl<M: Model> Select<M> {
     pub async fn exists<'c, E: Executor<'c>>(self, executor: E) -> Result<bool> {
         let target = executor.target();
         let backend = target.backend();
-        if let Some(error) = self.error {
-            return Err(error);
-        }
-        let mut probe = self.finished(self.limit_at_most(1));
+        let limit = self.limit_at_most(1);
+        let mut probe = self.into_select(limit)?;
         // Select the first column: a constant would be a bind parameter of unknown type.
         probe
             .clear_selects()
@@ -319,5 +296,26 @@ impl<M: Model> Select<M> {
         let statement = Statement::build(backend, &probe, M::TABLE.name)?;
         let found: Option<Present> = exec::fetch_optional(target, statement).await?;
         Ok(found.is_some())
+    }
+}
+
+/// Applies limit and offset. MySQL and SQLite accept `OFFSET` only after a `LIMIT`, so an offset
+/// alone gets the largest limit each allows.
+///
+/// Both are bound as signed 64-bit integers, the widest every dialect takes: a larger value
+/// (`limit(u64::MAX)` for "no limit") is clamped, since no table holds that many rows.
+fn apply_limits(statement: &mut SelectStatement, limit: Option<u64>, offset: Option<u64>) {
+    const LARGEST: u64 = i64::MAX.unsigned_abs();
+    match (limit, offset) {
+        (Some(limit), offset) => {
+            statement.limit(Ord::min(limit, LARGEST));
+            if let Some(offset) = offset {
+                statement.offset(Ord::min(offset, LARGEST));
+            }
+        }
+        (None, Some(offset)) => {
+            statement.limit(LARGEST).offset(Ord::min(offset, LARGEST));
+        }
+        (None, None) => {}
     }
 }

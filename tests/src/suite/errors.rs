@@ -356,7 +356,7 @@ pub async fn null_in_a_not_null_column_is_a_not_null_violation(t: &TestDb) {
         "INSERT INTO account (email, name, plan) VALUES ($1, NULL, 'free')",
         "INSERT INTO account (email, name, plan) VALUES (?, NULL, 'free')",
     ))
-    .bind(String::from("ada@example.com"));
+    .bind("ada@example.com");
 
     let error = expect_kind(insert.execute(&t.db).await, ErrorKind::NotNullViolation);
     assert!(error.kind().is_constraint_violation() && !error.is_transient());
@@ -386,9 +386,9 @@ pub async fn a_value_outside_an_enum_is_a_check_violation(t: &TestDb) {
         "INSERT INTO account (email, name, plan) VALUES ($1, $2, $3)",
         "INSERT INTO account (email, name, plan) VALUES (?, ?, ?)",
     ))
-    .bind(String::from("ada@example.com"))
-    .bind(String::from("Ada"))
-    .bind(String::from("gold"));
+    .bind("ada@example.com")
+    .bind("Ada")
+    .bind("gold");
 
     let error = expect_kind(insert.execute(&t.db).await, ErrorKind::CheckViolation);
     assert!(error.kind().is_constraint_violation() && !error.is_transient());

@@ -767,22 +767,22 @@ pub async fn unchecked_sql_binds_its_arguments(t: &TestDb) {
     };
     let changed = covet::unchecked_sql(update)
         .bind(1000_i32)
-        .bind("food".to_owned())
+        .bind("food")
         .execute(&t.db)
         .await
         .unwrap();
     assert_eq!(changed, 3);
     let rows: Vec<Item> = covet::unchecked_sql(select)
         .bind(1040_i32)
-        .bind("food".to_owned())
+        .bind("food")
         .fetch_all(&t.db)
         .await
         .unwrap();
     let found: Vec<(&str, i32)> = rows.iter().map(|i| (i.name.as_str(), i.price)).collect();
     assert_eq!(found, [("f", 1060), ("i", 1090)]);
     let total: Option<Number> = covet::unchecked_sql(sum)
-        .bind("a".to_owned())
-        .bind("c".to_owned())
+        .bind("a")
+        .bind("c")
         .fetch_optional(&t.db)
         .await
         .unwrap();
@@ -846,7 +846,7 @@ pub async fn quotes_and_injection_attempts_are_stored_verbatim(t: &TestDb) {
         _ => "SELECT id, text FROM label WHERE text = ?",
     };
     let rows: Vec<Label> = covet::unchecked_sql(select)
-        .bind("x' OR '1' = '1".to_owned())
+        .bind("x' OR '1' = '1")
         .fetch_all(&t.db)
         .await
         .unwrap();

@@ -519,7 +519,7 @@ pub async fn an_enum_value_outside_its_set_is_rejected_by_the_database(t: &TestD
         ),
     };
     let error = covet::unchecked_sql(insert)
-        .bind("angry".to_owned())
+        .bind("angry")
         .execute(&t.db)
         .await
         .unwrap_err();
@@ -553,7 +553,7 @@ pub async fn reading_an_unknown_enum_value_is_a_decode_error(t: &TestDb) {
                 .await
                 .unwrap();
             covet::unchecked_sql("INSERT INTO mood_row (mood) VALUES ($1)")
-                .bind("angry".to_owned())
+                .bind("angry")
                 .execute(&t.db)
                 .await
                 .unwrap();
@@ -564,7 +564,7 @@ pub async fn reading_an_unknown_enum_value_is_a_decode_error(t: &TestDb) {
                 .await
                 .unwrap();
             covet::unchecked_sql("INSERT INTO mood_row (mood) VALUES (?)")
-                .bind("angry".to_owned())
+                .bind("angry")
                 .execute(&t.db)
                 .await
                 .unwrap();
@@ -577,7 +577,7 @@ pub async fn reading_an_unknown_enum_value_is_a_decode_error(t: &TestDb) {
                  INSERT INTO mood_row (mood) VALUES (?); \
                  PRAGMA ignore_check_constraints = OFF",
             )
-            .bind("angry".to_owned())
+            .bind("angry")
             .execute(&t.db)
             .await
             .unwrap();
@@ -605,7 +605,7 @@ pub async fn a_custom_type_that_rejects_a_stored_value_is_a_decode_error(t: &Tes
         _ => "INSERT INTO contact (email) VALUES (?)",
     };
     covet::unchecked_sql(insert)
-        .bind("not an address".to_owned())
+        .bind("not an address")
         .execute(&t.db)
         .await
         .unwrap();
