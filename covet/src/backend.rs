@@ -50,6 +50,19 @@ impl Backend {
     }
 
     /// The name OpenTelemetry uses for the system (`db.system.name`).
+    ///
+    /// A stable lowercase identifier, for logs and metrics; [`Display`](std::fmt::Display) gives
+    /// the product name for people instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use covet::Backend;
+    ///
+    /// assert_eq!(Backend::Postgres.name(), "postgresql");
+    /// assert_eq!(Backend::MySql.name(), "mysql");
+    /// assert_eq!(Backend::Postgres.to_string(), "PostgreSQL");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Self::Postgres => "postgresql",
@@ -60,6 +73,34 @@ impl Backend {
 
     /// The most bind parameters one statement may carry: the wire protocol's 16-bit count on
     /// PostgreSQL and MySQL, `SQLITE_MAX_VARIABLE_NUMBER` (32 766 since SQLite 3.32) on SQLite.
+    ///
+    /// covet refuses a statement that needs more, before sending it, with
+    /// [`ErrorKind::TooManyParameters`](crate::ErrorKind::TooManyParameters).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// #[derive(Debug)]
+    /// struct Item {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    /// }
+    ///
+    /// let db = Database::connect("sqlite::memory:").await?;
+    /// covet::dev::create_tables(&db, &[Item::TABLE]).await?;
+    ///
+    /// let limit = db.backend().max_bind_parameters();
+    /// assert_eq!(limit, 32_766);
+    /// let too_many = Item::query().filter(Item::id.is_in(0..=limit as i64));
+    /// let err = too_many.all(&db).await.unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::TooManyParameters);
+    /// # Ok(()) }
+    /// ```
     pub fn max_bind_parameters(self) -> usize {
         match self {
             Self::Postgres | Self::MySql => 65_535,

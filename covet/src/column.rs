@@ -199,10 +199,58 @@ fn is_null<T: SqlValue>(value: &sea_query::Value) -> bool {
     *value == <T::Native as Native>::null_sql()
 }
 
-/// Text columns (`String` and `Option<String>`) can be matched with `LIKE`.
-pub trait TextColumn {}
-impl TextColumn for String {}
-impl TextColumn for Option<String> {}
+/// Text columns can be matched with `LIKE`: every column type stored as text (`String`, a
+/// [`DbEnum`](crate::DbEnum), a custom [`SqlValue`] whose `Native` is `String`) and `Option`s of
+/// them.
+///
+/// A marker, implemented by covet alone: [`Column::like`], [`not_like`](Column::not_like), [`contains`](Column::contains),
+/// [`starts_with`](Column::starts_with) and [`ends_with`](Column::ends_with) exist only on
+/// columns whose type implements it, so `User::age.like("1%")` does not compile.
+///
+/// # Examples
+///
+/// ```
+/// use covet::prelude::*;
+///
+/// #[derive(Debug, Clone, Copy, PartialEq, covet::DbEnum)]
+/// enum Kind {
+///     HomeAddress,
+///     WorkAddress,
+/// }
+///
+/// #[covet::model]
+/// struct Contact {
+///     #[covet(primary_key)]
+///     id: i64,
+///     email: String,
+///     phone: Option<String>,
+///     kind: Kind,
+/// }
+///
+/// let query = Contact::query()
+///     .filter(Contact::email.ends_with("@example.com") & Contact::phone.starts_with("+44"))
+///     .filter(Contact::kind.ends_with("_address")); // an enum is stored as text too
+/// assert_eq!(
+///     query.to_sql(Backend::Sqlite)?,
+///     r#"SELECT "id", "email", "phone", "kind" FROM "contact" WHERE "email" LIKE ? ESCAPE '!' AND "phone" LIKE ? ESCAPE '!' AND "kind" LIKE ? ESCAPE '!'"#
+/// );
+/// # Ok::<(), covet::Error>(())
+/// ```
+#[doc(alias = "LIKE")]
+pub trait TextColumn: text::Sealed {}
+
+mod text {
+    /// The stored forms that are text.
+    pub trait Stored {}
+    impl Stored for String {}
+    impl Stored for Option<String> {}
+
+    /// Keeps [`TextColumn`](super::TextColumn) covet's to implement.
+    pub trait Sealed {}
+}
+
+impl<T: SqlValue> text::Sealed for T where T::Native: text::Stored {}
+impl<T: SqlValue> TextColumn for T where T::Native: text::Stored {}
 
 impl<M: Model, T: SqlValue + TextColumn> Column<M, T> {
     /// `column LIKE pattern ESCAPE '!'`: `%` matches any run of characters, `_` any one, and

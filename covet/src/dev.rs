@@ -56,9 +56,49 @@ pub async fn create_tables(db: &Database, tables: &[&TableDef]) -> Result<()> {
 
 /// Drops the tables if they exist, referencing tables first.
 ///
+/// The order is worked out from the foreign keys, as in [`create_tables`]; a table that does not
+/// exist is skipped.
+///
 /// # Errors
 ///
 /// As [`create_tables`].
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> covet::Result<()> {
+/// use covet::prelude::*;
+///
+/// #[covet::model]
+/// struct Team {
+///     #[covet(primary_key)]
+///     id: i64,
+/// }
+///
+/// #[covet::model]
+/// struct Player {
+///     #[covet(primary_key)]
+///     id: i64,
+///     #[covet(references = Team)]
+///     team_id: i64,
+/// }
+///
+/// let db = Database::connect("sqlite::memory:").await?;
+/// covet::dev::create_tables(&db, &[Team::TABLE, Player::TABLE]).await?;
+/// let team = Team { id: 0 }.insert(&db).await?;
+/// Player { id: 0, team_id: team.id }.insert(&db).await?;
+///
+/// // `player` is dropped before the `team` it references.
+/// covet::dev::drop_tables(&db, &[Team::TABLE, Player::TABLE]).await?;
+/// let err = Team::query().count(&db).await.unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Database); // no such table
+///
+/// // Dropping again is not an error.
+/// covet::dev::drop_tables(&db, &[Team::TABLE, Player::TABLE]).await?;
+/// # Ok(()) }
+/// ```
+#[doc(alias = "DROP TABLE")]
 pub async fn drop_tables(db: &Database, tables: &[&TableDef]) -> Result<()> {
     let backend = db.backend();
     for table in dependency_order(tables)?.into_iter().rev() {

@@ -79,6 +79,21 @@ pub enum ErrorKind {
 impl ErrorKind {
     /// Whether retrying the whole transaction may succeed: deadlocks, serialization failures and
     /// lock timeouts (SQLite's "database is locked" included).
+    ///
+    /// Retry the whole unit of work, not the one statement: the server may have rolled back
+    /// what came before it. [`Error::is_transient`] asks the same of an error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use covet::ErrorKind;
+    ///
+    /// for kind in [ErrorKind::Deadlock, ErrorKind::SerializationFailure, ErrorKind::LockTimeout] {
+    ///     assert!(kind.is_transient());
+    /// }
+    /// assert!(!ErrorKind::StatementTimeout.is_transient());
+    /// assert!(!ErrorKind::UniqueViolation.is_transient());
+    /// ```
     pub fn is_transient(self) -> bool {
         matches!(
             self,
@@ -87,6 +102,21 @@ impl ErrorKind {
     }
 
     /// Whether the error is a constraint violation (unique, foreign key, not null or check).
+    ///
+    /// Such an error comes from the data, not from timing: unlike a
+    /// [transient](Self::is_transient) one, it recurs on a retry of the same write until the
+    /// conflicting data changes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use covet::ErrorKind;
+    ///
+    /// assert!(ErrorKind::UniqueViolation.is_constraint_violation());
+    /// assert!(ErrorKind::CheckViolation.is_constraint_violation());
+    /// assert!(!ErrorKind::Decode.is_constraint_violation());
+    /// assert!(!ErrorKind::NotFound.is_constraint_violation());
+    /// ```
     pub fn is_constraint_violation(self) -> bool {
         matches!(
             self,
@@ -176,6 +206,25 @@ struct Inner {
 
 impl Error {
     /// Creates an error of `kind` with a message.
+    ///
+    /// For errors of your own in code that returns [`covet::Result`](Result). The server's
+    /// code, constraint, table and column stay empty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::error::Error as _;
+    /// use covet::{Error, ErrorKind};
+    ///
+    /// let cause = std::io::Error::other("disk full");
+    /// let err = Error::new(ErrorKind::Other, "could not save the report").with_source(cause);
+    ///
+    /// assert_eq!(err.kind(), ErrorKind::Other);
+    /// assert_eq!(err.message(), "could not save the report");
+    /// assert_eq!(err.to_string(), "error: could not save the report");
+    /// assert_eq!(err.source().map(|s| s.to_string()).as_deref(), Some("disk full"));
+    /// assert_eq!(err.code(), None);
+    /// ```
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
             inner: Box::new(Inner {
@@ -191,58 +240,152 @@ impl Error {
     }
 
     /// Attaches the underlying cause.
+    ///
+    /// It is then the error's [`source`](std::error::Error::source). See the example on
+    /// [`new`](Self::new).
     pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
         self.inner.source = Some(source.into());
         self
     }
 
     /// The classified kind.
+    ///
+    /// See the examples on [`Error`] and [`new`](Self::new).
     pub fn kind(&self) -> ErrorKind {
         self.inner.kind
     }
 
     /// The human-readable message (without the kind).
+    ///
+    /// For an error from the server, the server's own message. See the example on
+    /// [`new`](Self::new).
     pub fn message(&self) -> &str {
         &self.inner.message
     }
 
     /// The server's own code: a SQLSTATE on PostgreSQL, the error number on MySQL/MariaDB, the
     /// extended result code on SQLite.
+    ///
+    /// This example also reads [`constraint`](Self::constraint), [`table`](Self::table) and
+    /// [`column`](Self::column).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// #[derive(Debug)]
+    /// struct Account {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     #[covet(unique)]
+    ///     email: String,
+    /// }
+    ///
+    /// let db = Database::connect("sqlite::memory:").await?;
+    /// covet::dev::create_tables(&db, &[Account::TABLE]).await?;
+    /// Account { id: 0, email: "a@example.com".into() }.insert(&db).await?;
+    /// let err = Account { id: 0, email: "a@example.com".into() }.insert(&db).await.unwrap_err();
+    ///
+    /// assert_eq!(err.code(), Some("2067")); // SQLITE_CONSTRAINT_UNIQUE
+    /// assert_eq!(err.table(), Some("account"));
+    /// assert_eq!(err.column(), Some("email"));
+    /// // SQLite names the column, not the index; PostgreSQL and MySQL name `account_email_key`.
+    /// assert_eq!(err.constraint(), None);
+    /// # Ok(()) }
+    /// ```
     pub fn code(&self) -> Option<&str> {
         self.inner.code.as_deref()
     }
 
     /// The constraint or index the server named, where it names one.
+    ///
+    /// See the example on [`code`](Self::code).
     pub fn constraint(&self) -> Option<&str> {
         self.inner.constraint.as_deref()
     }
 
-    /// The table the server named, where it names one.
+    /// The table the server named or, where it names none, the table of the model whose
+    /// statement failed.
+    ///
+    /// `None` for statements of [`unchecked_sql`](crate::unchecked_sql) and errors covet made
+    /// without a table. See the example on [`code`](Self::code).
     pub fn table(&self) -> Option<&str> {
         self.inner.table.as_deref()
     }
 
     /// The column the server named, where it names one.
+    ///
+    /// See the example on [`code`](Self::code).
     pub fn column(&self) -> Option<&str> {
         self.inner.column.as_deref()
     }
 
     /// Whether retrying the transaction may succeed; see [`ErrorKind::is_transient`].
+    ///
+    /// See the example on [`is_not_found`](Self::is_not_found).
     pub fn is_transient(&self) -> bool {
         self.inner.kind.is_transient()
     }
 
     /// Whether no row was found.
+    ///
+    /// This example also asks the other predicates:
+    /// [`is_unique_violation`](Self::is_unique_violation),
+    /// [`is_foreign_key_violation`](Self::is_foreign_key_violation) and
+    /// [`is_transient`](Self::is_transient).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// #[derive(Debug)]
+    /// struct Team {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    /// }
+    ///
+    /// #[covet::model]
+    /// #[derive(Debug)]
+    /// struct Player {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     #[covet(references = Team)]
+    ///     team_id: i64,
+    /// }
+    ///
+    /// let db = Database::connect("sqlite::memory:").await?;
+    /// covet::dev::create_tables(&db, &[Team::TABLE, Player::TABLE]).await?;
+    ///
+    /// let missing = Team::get(&db, 42).await.unwrap_err();
+    /// assert!(missing.is_not_found());
+    ///
+    /// let orphan = Player { id: 0, team_id: 42 }.insert(&db).await.unwrap_err();
+    /// assert!(orphan.is_foreign_key_violation());
+    /// assert!(!orphan.is_unique_violation() && !orphan.is_not_found() && !orphan.is_transient());
+    /// # Ok(()) }
+    /// ```
     pub fn is_not_found(&self) -> bool {
         self.inner.kind == ErrorKind::NotFound
     }
 
     /// Whether a unique or primary key constraint was violated.
+    ///
+    /// See the examples on [`Error`] and [`is_not_found`](Self::is_not_found).
     pub fn is_unique_violation(&self) -> bool {
         self.inner.kind == ErrorKind::UniqueViolation
     }
 
     /// Whether a foreign key constraint was violated.
+    ///
+    /// See the example on [`is_not_found`](Self::is_not_found).
     pub fn is_foreign_key_violation(&self) -> bool {
         self.inner.kind == ErrorKind::ForeignKeyViolation
     }

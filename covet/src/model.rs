@@ -176,6 +176,35 @@ pub trait Model: FromRow + Sync {
 }
 
 /// A primary key value: one [`SqlValue`], or a tuple of them for a composite key.
+///
+/// It is the type of [`Model::Key`], which [`Model::find`] and [`Model::get`] take: the key
+/// field's type, or a tuple of 2 to 4 values in the order of the model's
+/// `primary_key(...)` argument.
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> covet::Result<()> {
+/// use covet::prelude::*;
+///
+/// #[covet::model(primary_key(tenant, number))]
+/// struct Invoice {
+///     tenant: i32,
+///     number: i64,
+///     total: i64,
+/// }
+///
+/// let db = Database::connect("sqlite::memory:").await?;
+/// covet::dev::create_tables(&db, &[Invoice::TABLE]).await?;
+/// Invoice { tenant: 1, number: 7, total: 100 }.insert(&db).await?;
+/// Invoice { tenant: 2, number: 7, total: 250 }.insert(&db).await?;
+///
+/// assert_eq!(Invoice::get(&db, (2, 7)).await?.total, 250);
+/// assert!(Invoice::find(&db, (3, 7)).await?.is_none());
+/// # Ok(()) }
+/// ```
+#[doc(alias = "PRIMARY KEY")]
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a primary key",
     label = "not a column type",
@@ -211,6 +240,42 @@ tuple_key!(A, B, C, D);
 
 /// One column or a tuple of columns of model `M`, for
 /// [`update_columns`](Model::update_columns).
+///
+/// Implemented for every [`Column<M, _>`](Column) and for tuples of up to 8 of them; a column of
+/// another model does not compile.
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> covet::Result<()> {
+/// use covet::prelude::*;
+///
+/// #[covet::model]
+/// struct Profile {
+///     #[covet(primary_key)]
+///     id: i64,
+///     name: String,
+///     bio: String,
+///     visits: i64,
+/// }
+///
+/// let db = Database::connect("sqlite::memory:").await?;
+/// covet::dev::create_tables(&db, &[Profile::TABLE]).await?;
+/// let mut profile = Profile { id: 0, name: "Ada".into(), bio: String::new(), visits: 0 }
+///     .insert(&db)
+///     .await?;
+///
+/// profile.name = "Grace".into();
+/// profile.bio = "admiral".into();
+/// profile.visits = 99;
+/// profile.update_columns(&db, (Profile::name, Profile::bio)).await?;
+///
+/// let stored = Profile::get(&db, profile.id).await?;
+/// assert_eq!((stored.name.as_str(), stored.bio.as_str()), ("Grace", "admiral"));
+/// assert_eq!(stored.visits, 0); // not among the columns written
+/// # Ok(()) }
+/// ```
 #[diagnostic::on_unimplemented(
     message = "expected columns of `{M}`",
     label = "pass a column of `{M}` or a tuple of them, e.g. `({M}::a, {M}::b)`",
@@ -291,12 +356,65 @@ impl Registry {
     }
 
     /// The table of the model named `model` (the Rust struct's name).
+    ///
+    /// The lookup is by [`TableDef::model`], not by the table's name in the database.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// #[covet::model(table = "people")]
+    /// struct Person {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    /// }
+    ///
+    /// static MODELS: covet::Registry = covet::models![Person];
+    ///
+    /// assert_eq!(MODELS.get("Person").map(|table| table.name), Some("people"));
+    /// assert!(MODELS.get("people").is_none());
+    /// ```
     pub fn get(&self, model: &str) -> Option<&'static TableDef> {
         self.tables.iter().copied().find(|t| t.model == model)
     }
 }
 
 /// Builds a [`Registry`] from model types: `covet::models![User, Post]`.
+///
+/// The result is a constant expression, so it can initialize a `static`. Tables stay in the
+/// order given; [`dev::create_tables`](crate::dev::create_tables) sorts them by their foreign
+/// keys itself.
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> covet::Result<()> {
+/// use covet::prelude::*;
+///
+/// #[covet::model]
+/// struct Author {
+///     #[covet(primary_key)]
+///     id: i64,
+/// }
+///
+/// #[covet::model]
+/// struct Book {
+///     #[covet(primary_key)]
+///     id: i64,
+///     #[covet(references = Author)]
+///     author_id: i64,
+/// }
+///
+/// static MODELS: covet::Registry = covet::models![Book, Author];
+/// assert_eq!(MODELS.tables()[0].name, "book");
+///
+/// let db = Database::connect("sqlite::memory:").await?;
+/// covet::dev::create_tables(&db, MODELS.tables()).await?;
+/// let author = Author { id: 0 }.insert(&db).await?;
+/// Book { id: 0, author_id: author.id }.insert(&db).await?;
+/// assert_eq!(Book::query().count(&db).await?, 1);
+/// # Ok(()) }
+/// ```
 #[macro_export]
 macro_rules! models {
     ($($model:ty),* $(,)?) => {

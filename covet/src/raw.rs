@@ -53,6 +53,31 @@ pub struct UncheckedSql {
 }
 
 /// Starts a hand-written statement; see [`UncheckedSql`].
+///
+/// Bind each placeholder with [`bind`](UncheckedSql::bind), then run the statement with
+/// [`execute`](UncheckedSql::execute), [`fetch_all`](UncheckedSql::fetch_all) or
+/// [`fetch_optional`](UncheckedSql::fetch_optional). [`UncheckedSql`]'s example reads rows back
+/// into a model.
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> covet::Result<()> {
+/// let db = covet::Database::connect("sqlite::memory:").await?;
+/// covet::unchecked_sql("CREATE TABLE kv (k INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+///     .execute(&db)
+///     .await?;
+/// let inserted = covet::unchecked_sql("INSERT INTO kv (k, v) VALUES (?, ?), (?, ?)")
+///     .bind(1_i64)
+///     .bind(String::from("one"))
+///     .bind(2_i64)
+///     .bind(String::from("two"))
+///     .execute(&db)
+///     .await?;
+/// assert_eq!(inserted, 2);
+/// # Ok(()) }
+/// ```
 pub fn unchecked_sql(sql: &'static str) -> UncheckedSql {
     UncheckedSql {
         sql,

@@ -66,6 +66,35 @@ impl TableDef {
 }
 
 /// A column.
+///
+/// One per field of the model that is not `#[covet(skip)]`, in [`TableDef::columns`].
+///
+/// # Examples
+///
+/// ```
+/// use covet::Model;
+/// use covet::schema::{ColumnType, DefaultValue};
+///
+/// #[covet::model]
+/// struct Post {
+///     #[covet(primary_key)]
+///     id: i64,
+///     #[covet(column = "headline", max_length = 120, default = "untitled")]
+///     title: String,
+///     summary: Option<String>,
+/// }
+///
+/// let id = Post::TABLE.column("id").unwrap();
+/// assert!(id.auto_increment && id.generated);
+///
+/// let title = Post::TABLE.column("headline").unwrap();
+/// assert_eq!(title.field, "title");
+/// assert_eq!(title.ty, ColumnType::String { max_length: Some(120) });
+/// assert_eq!(title.default, Some(DefaultValue::Text("untitled")));
+/// assert!(!title.nullable);
+///
+/// assert!(Post::TABLE.column("summary").unwrap().nullable);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ColumnDef {
     /// The column's name in the database.
@@ -92,6 +121,47 @@ pub struct ColumnDef {
 /// `max_length` is given), timestamps with microseconds, `Uuid` as `uuid` / `binary(16)` /
 /// `blob`, JSON as `jsonb` / `json` / `text`, `Decimal` as `numeric` / `decimal(38, 10)` / `text`,
 /// enums as `varchar` with a `CHECK` constraint.
+///
+/// `#[model]` takes each column's type from its field's [`SqlValue`](crate::SqlValue), adjusted
+/// by `max_length`, `text`, `precision` and `scale`.
+///
+/// # Examples
+///
+/// ```
+/// use covet::Model;
+/// use covet::schema::ColumnType;
+///
+/// #[derive(Debug, Clone, Copy, PartialEq, covet::DbEnum)]
+/// enum Status {
+///     Draft,
+///     Published,
+/// }
+///
+/// #[covet::model]
+/// struct Article {
+///     #[covet(primary_key)]
+///     id: i32,
+///     #[covet(max_length = 80)]
+///     title: String,
+///     #[covet(text)]
+///     body: String,
+///     #[covet(precision = 10, scale = 2)]
+///     price: rust_decimal::Decimal,
+///     status: Status,
+/// }
+///
+/// let types: Vec<ColumnType> = Article::TABLE.columns.iter().map(|c| c.ty).collect();
+/// assert_eq!(
+///     types,
+///     [
+///         ColumnType::Int,
+///         ColumnType::String { max_length: Some(80) },
+///         ColumnType::Text,
+///         ColumnType::Decimal { precision: Some((10, 2)) },
+///         ColumnType::Enum { name: "Status", variants: &["draft", "published"] },
+///     ]
+/// );
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ColumnType {
@@ -194,6 +264,51 @@ impl ColumnType {
 }
 
 /// A column's `DEFAULT`.
+///
+/// Set with `#[covet(default = <literal>)]`, or `default = now` for
+/// [`CurrentTimestamp`](Self::CurrentTimestamp). [`Model::insert`](crate::Model::insert) writes
+/// every column the database does not generate, so the default fills a column only for rows
+/// inserted by other SQL, or when the field is also marked `generated`: then `insert` leaves it
+/// out and reads the default back.
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> covet::Result<()> {
+/// use covet::prelude::*;
+/// use covet::schema::DefaultValue;
+///
+/// #[covet::model]
+/// struct Setting {
+///     #[covet(primary_key)]
+///     id: i64,
+///     #[covet(default = 3)]
+///     retries: i32,
+///     #[covet(default = "en", generated)]
+///     locale: String,
+///     #[covet(default = now, generated)]
+///     created_at: chrono::DateTime<chrono::Utc>,
+/// }
+///
+/// let defaults: Vec<_> = Setting::TABLE.columns.iter().filter_map(|c| c.default).collect();
+/// assert_eq!(
+///     defaults,
+///     [DefaultValue::Int(3), DefaultValue::Text("en"), DefaultValue::CurrentTimestamp]
+/// );
+///
+/// let db = Database::connect("sqlite::memory:").await?;
+/// covet::dev::create_tables(&db, &[Setting::TABLE]).await?;
+/// let epoch = chrono::DateTime::UNIX_EPOCH;
+/// let setting = Setting { id: 0, retries: 5, locale: "fr".into(), created_at: epoch }
+///     .insert(&db)
+///     .await?;
+/// assert_eq!(setting.retries, 5); // written as given
+/// assert_eq!(setting.locale, "en"); // generated: the database's default
+/// assert!(setting.created_at > epoch);
+/// # Ok(()) }
+/// ```
+#[doc(alias = "DEFAULT")]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum DefaultValue {
     /// An integer literal.
@@ -240,6 +355,42 @@ impl DefaultValue {
 }
 
 /// An index, unique or not, over one or more columns.
+///
+/// From `#[covet(index)]` and `#[covet(unique)]` on a field, and `index(a, b)` and
+/// `unique(a, b)` on the model, in that order.
+///
+/// # Examples
+///
+/// ```
+/// use covet::Model;
+///
+/// #[covet::model(index(last_name, first_name), unique(team, number))]
+/// struct Player {
+///     #[covet(primary_key)]
+///     id: i64,
+///     #[covet(unique)]
+///     email: String,
+///     first_name: String,
+///     last_name: String,
+///     team: i32,
+///     number: i32,
+/// }
+///
+/// let indexes: Vec<_> = Player::TABLE
+///     .indexes
+///     .iter()
+///     .map(|index| (index.name, index.columns, index.unique))
+///     .collect();
+/// assert_eq!(
+///     indexes,
+///     [
+///         ("player_email_key", &["email"][..], true),
+///         ("player_last_name_first_name_idx", &["last_name", "first_name"][..], false),
+///         ("player_team_number_key", &["team", "number"][..], true),
+///     ]
+/// );
+/// ```
+#[doc(alias = "CREATE INDEX")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct IndexDef {
     /// The index's name: `<table>_<columns>_key` when unique, `<table>_<columns>_idx`
@@ -252,6 +403,37 @@ pub struct IndexDef {
 }
 
 /// A foreign key from columns of this table to another table's key.
+///
+/// From `#[covet(references = Model)]` on a field, which must hold the referenced model's key
+/// type (or an `Option` of it).
+///
+/// # Examples
+///
+/// ```
+/// use covet::Model;
+/// use covet::schema::ReferentialAction;
+///
+/// #[covet::model(table = "authors")]
+/// struct Author {
+///     #[covet(primary_key)]
+///     id: i64,
+/// }
+///
+/// #[covet::model]
+/// struct Post {
+///     #[covet(primary_key)]
+///     id: i64,
+///     #[covet(references = Author, on_delete = cascade)]
+///     author_id: i64,
+/// }
+///
+/// let fk = &Post::TABLE.foreign_keys[0];
+/// assert_eq!(fk.name, "post_author_id_fkey");
+/// assert_eq!(fk.columns, ["author_id"]);
+/// assert_eq!((fk.references_table, fk.references_columns), ("authors", &["id"][..]));
+/// assert_eq!(fk.on_delete, ReferentialAction::Cascade);
+/// ```
+#[doc(alias = "FOREIGN KEY", alias = "REFERENCES")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ForeignKeyDef {
     /// The constraint's name: `<table>_<columns>_fkey`.
@@ -269,6 +451,53 @@ pub struct ForeignKeyDef {
 }
 
 /// The `ON DELETE` / `ON UPDATE` action of a foreign key.
+///
+/// Set with `on_delete = ...` and `on_update = ...` next to `references`: `cascade`,
+/// `restrict`, `set_null`, `set_default` or `no_action` (the default).
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> covet::Result<()> {
+/// use covet::prelude::*;
+/// use covet::schema::ReferentialAction;
+///
+/// #[covet::model]
+/// struct Author {
+///     #[covet(primary_key)]
+///     id: i64,
+/// }
+///
+/// #[covet::model]
+/// struct Post {
+///     #[covet(primary_key)]
+///     id: i64,
+///     #[covet(references = Author, on_delete = cascade)]
+///     author_id: i64,
+///     #[covet(references = Author, on_delete = set_null)]
+///     editor_id: Option<i64>,
+/// }
+///
+/// let keys = Post::TABLE.foreign_keys;
+/// assert_eq!(keys[0].on_delete, ReferentialAction::Cascade);
+/// assert_eq!(keys[1].on_delete, ReferentialAction::SetNull);
+/// assert_eq!(keys[1].on_update, ReferentialAction::NoAction);
+///
+/// let db = Database::connect("sqlite::memory:").await?;
+/// covet::dev::create_tables(&db, &[Author::TABLE, Post::TABLE]).await?;
+/// let ada = Author { id: 0 }.insert(&db).await?;
+/// let bob = Author { id: 0 }.insert(&db).await?;
+/// Post { id: 0, author_id: ada.id, editor_id: Some(bob.id) }.insert(&db).await?;
+/// Post { id: 0, author_id: bob.id, editor_id: Some(ada.id) }.insert(&db).await?;
+///
+/// ada.delete(&db).await?;
+/// let left = Post::query().all(&db).await?;
+/// assert_eq!(left.len(), 1); // Ada's post went with her
+/// assert_eq!((left[0].author_id, left[0].editor_id), (bob.id, None));
+/// # Ok(()) }
+/// ```
+#[doc(alias = "ON DELETE", alias = "ON UPDATE", alias = "CASCADE")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ReferentialAction {
     /// Refuse the change at the end of the statement (the SQL default).

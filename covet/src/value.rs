@@ -192,6 +192,34 @@ impl<T: SqlValue> SqlValue for Option<T> {
 /// Implemented for `T` itself, for `&str` and `&String` where `T` is `String`, and for `T` where
 /// the column is `Option<T>`. Anything else does not compile, which is what keeps
 /// `User::age.eq("ten")` out of your program.
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> covet::Result<()> {
+/// use covet::prelude::*;
+///
+/// #[covet::model]
+/// struct Member {
+///     #[covet(primary_key)]
+///     id: i64,
+///     name: String,
+///     age: Option<i32>,
+/// }
+///
+/// let db = Database::connect("sqlite::memory:").await?;
+/// covet::dev::create_tables(&db, &[Member::TABLE]).await?;
+/// Member { id: 0, name: "Ada".into(), age: Some(36) }.insert(&db).await?;
+/// Member { id: 0, name: "Bob".into(), age: None }.insert(&db).await?;
+///
+/// // `&str` for a `String` column; a plain `i32`, or `None`, for an `Option<i32>` column.
+/// let ada = Member::query().filter(Member::name.eq("Ada")).one(&db).await?;
+/// assert_eq!(ada.age, Some(36));
+/// assert_eq!(Member::query().filter(Member::age.eq(36)).count(&db).await?, 1);
+/// assert_eq!(Member::query().filter(Member::age.eq(None)).one(&db).await?.name, "Bob");
+/// # Ok(()) }
+/// ```
 #[diagnostic::on_unimplemented(
     message = "a `{Self}` cannot be compared with or assigned to a column of type `{T}`",
     label = "expected a value of type `{T}`",

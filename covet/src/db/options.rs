@@ -13,6 +13,9 @@ const DIAGNOSIS_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// How the connection pool behaves.
 ///
+/// Start from [`new`](Self::new) (the defaults), change what you need with the setters, and
+/// open the pool with [`connect`](Self::connect). The example below uses every setter.
+///
 /// # Examples
 ///
 /// ```
@@ -23,11 +26,16 @@ const DIAGNOSIS_TIMEOUT: Duration = Duration::from_secs(2);
 ///
 /// let db = PoolOptions::new()
 ///     .max_connections(4)
-///     .min_connections(1)
+///     .min_connections(2)
 ///     .acquire_timeout(Duration::from_secs(5))
+///     .idle_timeout(None) // keep idle connections open
+///     .max_lifetime(Duration::from_secs(60 * 60))
+///     .test_before_acquire(false)
+///     .sqlite_busy_timeout(Duration::from_millis(500))
 ///     .connect("sqlite::memory:")
 ///     .await?;
-/// assert!(db.pool_size() >= 1);
+/// // `min_connections` are open by the time `connect` returns.
+/// assert_eq!(db.pool_size(), 2);
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
@@ -58,17 +66,25 @@ impl Default for PoolOptions {
 impl PoolOptions {
     /// The defaults: at most 10 connections, none kept open when idle, 30 s acquire timeout,
     /// connections closed after 10 min idle or 30 min of life, each checked before reuse.
+    ///
+    /// The same as [`PoolOptions::default`]. See the
+    /// [example on `PoolOptions`](PoolOptions#examples).
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The most connections the pool opens (default 10).
+    ///
+    /// See the [example on `PoolOptions`](PoolOptions#examples).
     pub fn max_connections(mut self, max: u32) -> Self {
         self.max_connections = max;
         self
     }
 
     /// The connections kept open even when idle, opened at connect (default 0).
+    ///
+    /// An in-memory SQLite database always keeps at least one, since it vanishes with its last
+    /// connection. See the [example on `PoolOptions`](PoolOptions#examples).
     pub fn min_connections(mut self, min: u32) -> Self {
         self.min_connections = min;
         self
@@ -79,24 +95,33 @@ impl PoolOptions {
     ///
     /// Opening a connection counts too: a refused connection is retried until this timeout (the
     /// server may be starting up), and [`connect`](Self::connect) then reports why it failed.
+    /// See the [example on `PoolOptions`](PoolOptions#examples).
     pub fn acquire_timeout(mut self, timeout: Duration) -> Self {
         self.acquire_timeout = timeout;
         self
     }
 
     /// How long a connection may sit idle before it is closed; `None` keeps it (default 10 min).
+    ///
+    /// Ignored for an in-memory SQLite database, whose connections are never closed while the
+    /// pool is open. See the [example on `PoolOptions`](PoolOptions#examples).
     pub fn idle_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.idle_timeout = timeout.into();
         self
     }
 
     /// How long a connection lives before it is replaced; `None` keeps it (default 30 min).
+    ///
+    /// Ignored for an in-memory SQLite database, like [`idle_timeout`](Self::idle_timeout). See
+    /// the [example on `PoolOptions`](PoolOptions#examples).
     pub fn max_lifetime(mut self, lifetime: impl Into<Option<Duration>>) -> Self {
         self.max_lifetime = lifetime.into();
         self
     }
 
     /// Whether a connection is pinged before it is handed out (default true).
+    ///
+    /// See the [example on `PoolOptions`](PoolOptions#examples).
     pub fn test_before_acquire(mut self, test: bool) -> Self {
         self.test_before_acquire = test;
         self
@@ -104,6 +129,9 @@ impl PoolOptions {
 
     /// How long SQLite waits on a locked database before failing with
     /// [`ErrorKind::LockTimeout`](crate::ErrorKind::LockTimeout) (default 5 s).
+    ///
+    /// Has no effect on PostgreSQL and MySQL. See the
+    /// [example on `PoolOptions`](PoolOptions#examples).
     pub fn sqlite_busy_timeout(mut self, timeout: Duration) -> Self {
         self.sqlite_busy_timeout = timeout;
         self
@@ -120,6 +148,8 @@ impl PoolOptions {
     /// timeout, covet tries once more and reports why that attempt failed
     /// ([`ConnectionRefused`](crate::ErrorKind::ConnectionRefused), say), or
     /// [`PoolTimeout`](crate::ErrorKind::PoolTimeout) when the server does not answer.
+    ///
+    /// See the [example on `PoolOptions`](PoolOptions#examples).
     pub async fn connect(self, url: &str) -> Result<Database> {
         let backend = Backend::from_url(url)?;
         let pool = match backend {

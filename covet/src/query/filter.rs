@@ -110,6 +110,37 @@ impl<M> std::ops::Not for Filter<M> {
 }
 
 /// A filter usable in a query on model `M`.
+///
+/// [`Select::filter`](crate::query::Select::filter) and the bulk
+/// [`UpdateMany`](crate::query::UpdateMany) and [`DeleteMany`](crate::query::DeleteMany) take
+/// one. Only [`Filter<M>`] implements it; use it as a bound in your own query helpers, where it
+/// turns a filter on another model's columns into a clear compile error.
+///
+/// # Examples
+///
+/// ```
+/// use covet::prelude::*;
+/// use covet::query::{IntoFilter, Select};
+///
+/// #[covet::model]
+/// struct Item {
+///     #[covet(primary_key)]
+///     id: i64,
+///     price: i32,
+///     stock: i32,
+/// }
+///
+/// /// Items in stock, narrowed down by the caller.
+/// fn in_stock(filter: impl IntoFilter<Item>) -> Select<Item> {
+///     Item::query().filter(Item::stock.gt(0)).filter(filter)
+/// }
+///
+/// assert_eq!(
+///     in_stock(Item::price.lt(10)).to_sql(Backend::Sqlite)?,
+///     r#"SELECT "id", "price", "stock" FROM "item" WHERE "stock" > ? AND "price" < ?"#
+/// );
+/// # Ok::<(), covet::Error>(())
+/// ```
 #[diagnostic::on_unimplemented(
     message = "this filter is not on `{M}`'s columns",
     label = "a query on `{M}` accepts only `Filter<{M}>`",
@@ -130,6 +161,37 @@ impl<M> IntoFilter<M> for Filter<M> {
 
 /// An `ORDER BY` term on a column of model `M`, from [`Column::asc`](crate::Column::asc) or
 /// [`Column::desc`](crate::Column::desc).
+///
+/// Pass it to [`Select::order_by`](crate::query::Select::order_by); each further call adds a
+/// tie-breaker.
+///
+/// # Examples
+///
+/// ```
+/// use covet::prelude::*;
+///
+/// #[covet::model]
+/// struct Runner {
+///     #[covet(primary_key)]
+///     id: i64,
+///     name: String,
+///     seconds: i32,
+/// }
+///
+/// let fastest = Runner::seconds.asc();
+/// assert_eq!(format!("{fastest:?}"), "Order(seconds ASC)");
+///
+/// let sql = Runner::query()
+///     .order_by(fastest)
+///     .order_by(Runner::name.desc())
+///     .to_sql(Backend::Postgres)?;
+/// assert_eq!(
+///     sql,
+///     r#"SELECT "id", "name", "seconds" FROM "runner" ORDER BY "seconds" ASC, "name" DESC"#
+/// );
+/// # Ok::<(), covet::Error>(())
+/// ```
+#[doc(alias = "ORDER BY")]
 #[must_use = "an order does nothing until a query uses it"]
 pub struct Order<M> {
     pub(crate) column: &'static str,
@@ -171,6 +233,34 @@ impl<M> Order<M> {
 }
 
 /// An ordering usable in a query on model `M`.
+///
+/// [`Select::order_by`](crate::query::Select::order_by) takes one. Only [`Order<M>`] implements
+/// it; use it as a bound in your own query helpers, like [`IntoFilter`].
+///
+/// # Examples
+///
+/// ```
+/// use covet::prelude::*;
+/// use covet::query::{IntoOrder, Select};
+///
+/// #[covet::model]
+/// struct Item {
+///     #[covet(primary_key)]
+///     id: i64,
+///     price: i32,
+/// }
+///
+/// /// The first page of items in the caller's order.
+/// fn first_page(order: impl IntoOrder<Item>) -> Select<Item> {
+///     Item::query().order_by(order).limit(20)
+/// }
+///
+/// assert_eq!(
+///     first_page(Item::price.desc()).to_sql(Backend::Sqlite)?,
+///     r#"SELECT "id", "price" FROM "item" ORDER BY "price" DESC LIMIT ?"#
+/// );
+/// # Ok::<(), covet::Error>(())
+/// ```
 #[diagnostic::on_unimplemented(
     message = "this ordering is not on `{M}`'s columns",
     label = "a query on `{M}` can only be ordered by `{M}`'s columns",

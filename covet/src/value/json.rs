@@ -30,7 +30,6 @@ use crate::error::BoxError;
 ///
 /// let settings = Json(Settings { theme: "dark".into(), font_size: 14 });
 /// assert_eq!(settings.font_size, 14);
-/// # fn main() {}
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Json<T>(pub T);

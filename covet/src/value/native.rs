@@ -14,6 +14,22 @@ mod sealed {
 /// [`SqlValue::Native`](super::SqlValue::Native).
 ///
 /// This trait is sealed: its decoding methods are specific to each backend.
+///
+/// # Examples
+///
+/// ```
+/// use covet::SqlValue;
+/// use covet::schema::ColumnType;
+/// use covet::value::Native;
+///
+/// assert_eq!(<i64 as Native>::COLUMN_TYPE, ColumnType::BigInt);
+/// assert_eq!(<chrono::NaiveDate as Native>::COLUMN_TYPE, ColumnType::Date);
+/// assert!(<Option<String> as Native>::NULLABLE);
+/// assert!(!<String as Native>::NULLABLE);
+///
+/// // A `SqlValue` takes its column type from its native type.
+/// assert_eq!(<covet::Json<Vec<u32>> as SqlValue>::COLUMN_TYPE, ColumnType::Json);
+/// ```
 pub trait Native: sealed::Sealed + Sized + Send + Sync + 'static {
     /// The SQL type of a column holding this type.
     const COLUMN_TYPE: ColumnType;
