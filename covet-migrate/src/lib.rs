@@ -1,7 +1,117 @@
 //! # covet-migrate
 //!
-//! Migrations for covet, diffed from the models' [`TableDef`](covet::schema::TableDef)s. This
-//! crate is being built: the first release of covet ships the schema description it will diff
-//! (`covet::schema`) and a development helper that creates tables directly
-//! ([`covet::dev::create_tables`]). The generator, checksummed history, locking runner and the
-//! `cargo covet` subcommand land here next; see the book's roadmap.
+//! Migrations for covet, diffed from the models' [`TableDef`](covet::schema::TableDef)s.
+//!
+//! ## What exists
+//!
+//! The pure, database-free core that a migration generator is built on:
+//!
+//! - [`Schema`] ([`snapshot`] types): an owned, serializable mirror of `covet::schema`, taken
+//!   from the models ([`Schema::from_registry`], [`Schema::from_tables`]) and written as the
+//!   snapshot stored with each migration: deterministic, pretty JSON with sorted keys and a
+//!   [`FORMAT_VERSION`] ([`Schema::to_json`], [`Schema::from_json`]).
+//! - [`diff()`]: the [`Operation`]s that turn one schema into another, in a safe order.
+//! - [`Operation::reverse`]: each operation's inverse, so a migration's down steps come from its
+//!   up steps alone.
+//! - [`Operation::risk`]: stable [`risk`] codes for operations that can lose data or fail on
+//!   existing rows.
+//!
+//! ```
+//! use covet_migrate::{Operation, Schema, diff, risk};
+//!
+//! mod v1 {
+//!     #[covet::model]
+//!     pub struct Post {
+//!         #[covet(primary_key)]
+//!         pub id: i64,
+//!         pub title: String,
+//!         pub body: String,
+//!     }
+//! }
+//!
+//! mod v2 {
+//!     #[covet::model]
+//!     pub struct Post {
+//!         #[covet(primary_key)]
+//!         pub id: i64,
+//!         #[covet(max_length = 200)]
+//!         pub title: String,
+//!         pub summary: Option<String>,
+//!     }
+//! }
+//!
+//! static BEFORE: covet::Registry = covet::models![v1::Post];
+//! static AFTER: covet::Registry = covet::models![v2::Post];
+//!
+//! let before = Schema::from_registry(&BEFORE)?;
+//! let after = Schema::from_registry(&AFTER)?;
+//! let up = diff(&before, &after);
+//! let listed: Vec<String> = up.iter().map(|op| op.to_string()).collect();
+//! assert_eq!(listed, ["add column post.summary", "alter column post.title type", "drop column post.body"]);
+//! assert_eq!(up[2].risk(), [risk::DROPS_COLUMN]);
+//!
+//! // The way down: the reversed operations, in reverse order.
+//! let down: Vec<Operation> = up.iter().rev().map(Operation::reverse).collect();
+//! assert!(matches!(&down[0], Operation::AddColumn { column, .. } if column.name == "body"));
+//!
+//! // The snapshot to store with the migration.
+//! assert_eq!(Schema::from_json(&after.to_json())?, after);
+//! # Ok::<(), covet_migrate::SnapshotError>(())
+//! ```
+//!
+//! ## Decisions
+//!
+//! - **Renames are never guessed.** A table or column that disappears while another appears is
+//!   a drop and an add; renames will be declared on the model. A type change is always
+//!   [`AlterColumnType`](Operation::AlterColumnType), never a drop and an add.
+//! - **An enum's variants are part of its type.** covet stores an enum as a string column with
+//!   a `CHECK` constraint named `constraint_name(table, &[column], "check")`. Adding or removing
+//!   a variant is an `AlterColumnType` from one [`ColumnType::Enum`] to another rather than a
+//!   separate `ReplaceCheck`: the `CHECK` exists only because of the type, so the same operation
+//!   also covers an enum becoming a plain string (the check goes) or a string becoming an enum
+//!   (it comes), its inverse is just the swap, and its risk follows from the types (losing a
+//!   variant narrows). The renderer turns an `Enum` → `Enum` change into dropping and adding the
+//!   constraint.
+//! - **The snapshot records the database, not the Rust code.** Struct, field and enum type names
+//!   and `#[covet(generated)]` are left out, so renaming them produces no migration. Column order
+//!   is kept (for `CREATE TABLE`) but not diffed: no dialect reorders columns.
+//! - **Operations are self-contained.** A drop carries what it drops and an alteration the
+//!   value it replaces, so [`Operation::reverse`] needs no schema.
+//!
+//! ## Risk codes
+//!
+//! | Code | Constant | Operation | Why it is risky |
+//! |------|----------|-----------|-----------------|
+//! | C001 | [`risk::DROPS_TABLE`] | `DropTable` | drops a table and its rows |
+//! | C002 | [`risk::DROPS_COLUMN`] | `DropColumn` | drops a column and its values |
+//! | C003 | [`risk::NARROWS_TYPE`] | `AlterColumnType` | narrows a type: existing values may not fit (any change not known to widen on every dialect; an enum losing a variant) |
+//! | C004 | [`risk::ADDS_NOT_NULL`] | `AlterColumnNullability` | adds `NOT NULL`: fails on existing `NULL`s |
+//! | C005 | [`risk::ADDS_UNIQUE_INDEX`] | `AddIndex` | adds a unique index: fails on duplicates |
+//! | C006 | [`risk::ADDS_REQUIRED_COLUMN`] | `AddColumn` | adds a `NOT NULL` column without a default: fails if the table has rows |
+//! | C007 | [`risk::CHANGES_PRIMARY_KEY`] | `ChangePrimaryKey` | changes a primary key: fails on duplicates or `NULL`s |
+//! | C008 | [`risk::ADDS_FOREIGN_KEY`] | `AddForeignKey` | adds a foreign key: fails on dangling references, locks both tables |
+//! | C009 | [`risk::CHANGES_AUTO_INCREMENT`] | `AlterColumnAutoIncrement` | changes auto-increment: numbering may collide with existing keys |
+//!
+//! ## What comes next
+//!
+//! Not here yet: rendering operations as SQL per dialect (with SQLite's table-rebuild
+//! procedure), migration files with SHA-256 checksums, the runner with its history table and
+//! lock, drift detection against a live database, declared renames, and the `cargo covet`
+//! command. Until then, [`covet::dev::create_tables`] creates tables directly for development.
+
+mod diff;
+mod operation;
+pub mod risk;
+pub mod snapshot;
+
+#[cfg(test)]
+mod apply;
+#[cfg(test)]
+mod test_models;
+
+pub use diff::diff;
+pub use operation::Operation;
+pub use snapshot::{
+    Column, ColumnType, DefaultValue, FORMAT_VERSION, ForeignKey, Index, ReferentialAction, Schema,
+    SnapshotError, Table,
+};

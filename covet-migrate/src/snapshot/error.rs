@@ -1,0 +1,94 @@
+//! Why a snapshot could not be built or read.
+
+use std::fmt;
+
+/// A schema that could not be taken from the models, or a snapshot file that could not be read.
+///
+/// # Examples
+///
+/// ```
+/// use covet_migrate::{Schema, SnapshotError};
+///
+/// let err = Schema::from_json(r#"{"format_version": 99, "tables": {}}"#).unwrap_err();
+/// assert!(matches!(err, SnapshotError::UnsupportedFormatVersion { found: 99, .. }));
+/// assert!(err.to_string().contains("99"));
+/// ```
+#[non_exhaustive]
+#[derive(Debug)]
+pub enum SnapshotError {
+    /// The text is not JSON, or not the shape of a snapshot.
+    Json(serde_json::Error),
+    /// The file has no `format_version`.
+    MissingFormatVersion,
+    /// The file was written in a format this version does not read.
+    UnsupportedFormatVersion {
+        /// The file's `format_version`.
+        found: u64,
+        /// The newest version this crate reads.
+        supported: u32,
+    },
+    /// A table is filed under a key that is not its name.
+    MismatchedTableName {
+        /// The key in `tables`.
+        key: String,
+        /// The table's `name`.
+        name: String,
+    },
+    /// Two models map to the same table.
+    DuplicateTable {
+        /// The table's name.
+        table: String,
+    },
+    /// covet has a column type newer than this crate.
+    UnsupportedColumnType {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// The type, as covet prints it.
+        ty: String,
+    },
+}
+
+impl fmt::Display for SnapshotError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Json(err) => write!(f, "invalid schema snapshot: {err}"),
+            Self::MissingFormatVersion => {
+                f.write_str("invalid schema snapshot: no `format_version` field")
+            }
+            Self::UnsupportedFormatVersion { found, supported } => write!(
+                f,
+                "schema snapshot format {found} is not supported (this covet-migrate reads \
+                 format {supported}); update covet-migrate"
+            ),
+            Self::MismatchedTableName { key, name } => write!(
+                f,
+                "invalid schema snapshot: table `{name}` is filed under `{key}`"
+            ),
+            Self::DuplicateTable { table } => {
+                write!(f, "two models map to the table `{table}`")
+            }
+            Self::UnsupportedColumnType { table, column, ty } => write!(
+                f,
+                "column `{table}.{column}` has the type {ty}, which this covet-migrate does not \
+                 know; update covet-migrate"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SnapshotError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Json(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+impl From<serde_json::Error> for SnapshotError {
+    fn from(err: serde_json::Error) -> Self {
+        Self::Json(err)
+    }
+}

@@ -1,0 +1,256 @@
+use covet::Model;
+
+use super::*;
+use crate::test_models::{blog_v1, blog_v2, chain};
+
+mod tag {
+    #[covet::model]
+    pub(crate) struct Tag {
+        #[covet(primary_key)]
+        pub(crate) id: i32,
+        #[covet(unique, max_length = 40, default = "new")]
+        pub(crate) label: String,
+        pub(crate) weight: Option<f64>,
+    }
+}
+
+const TAG_JSON: &str = r#"{
+  "format_version": 1,
+  "tables": {
+    "tag": {
+      "columns": [
+        {
+          "auto_increment": true,
+          "default": null,
+          "name": "id",
+          "nullable": false,
+          "type": {
+            "kind": "int"
+          }
+        },
+        {
+          "auto_increment": false,
+          "default": {
+            "kind": "text",
+            "value": "new"
+          },
+          "name": "label",
+          "nullable": false,
+          "type": {
+            "kind": "string",
+            "max_length": 40
+          }
+        },
+        {
+          "auto_increment": false,
+          "default": null,
+          "name": "weight",
+          "nullable": true,
+          "type": {
+            "kind": "double"
+          }
+        }
+      ],
+      "foreign_keys": [],
+      "indexes": [
+        {
+          "columns": [
+            "label"
+          ],
+          "name": "tag_label_key",
+          "unique": true
+        }
+      ],
+      "name": "tag",
+      "primary_key": [
+        "id"
+      ]
+    }
+  }
+}
+"#;
+
+#[test]
+fn a_model_is_written_as_pretty_json_with_sorted_keys_and_a_final_newline() {
+    let schema = Schema::from_tables(&[tag::Tag::TABLE]).unwrap();
+    assert_eq!(schema.to_json(), TAG_JSON);
+}
+
+#[test]
+fn the_same_models_always_give_byte_identical_json() {
+    let once = Schema::from_registry(&blog_v2::MODELS).unwrap().to_json();
+    let again = Schema::from_registry(&blog_v2::MODELS).unwrap().to_json();
+    assert_eq!(once, again);
+
+    // The registry's order does not matter either.
+    use blog_v2::{Author, Comment, Post};
+    let reordered = Schema::from_tables(&[Post::TABLE, Comment::TABLE, Author::TABLE]).unwrap();
+    assert_eq!(reordered.to_json(), once);
+}
+
+#[test]
+fn a_snapshot_reads_back_as_the_schema_that_wrote_it() {
+    for registry in [&blog_v1::MODELS, &blog_v2::MODELS, &chain::MODELS] {
+        let schema = Schema::from_registry(registry).unwrap();
+        let json = schema.to_json();
+        let read = Schema::from_json(&json).unwrap();
+        assert_eq!(read, schema);
+        assert_eq!(read.to_json(), json);
+    }
+}
+
+#[test]
+fn a_schema_also_round_trips_through_serde_directly() {
+    let schema = Schema::from_registry(&blog_v2::MODELS).unwrap();
+    let value = serde_json::to_value(&schema).unwrap();
+    assert_eq!(value["format_version"], FORMAT_VERSION);
+    let read: Schema = serde_json::from_value(value).unwrap();
+    assert_eq!(read, schema);
+}
+
+#[test]
+fn every_part_of_a_model_is_mirrored() {
+    let schema = Schema::from_registry(&blog_v1::MODELS).unwrap();
+    let post = &schema.tables["post"];
+    assert_eq!(post.name, "post");
+    assert_eq!(post.primary_key, ["id"]);
+    let names: Vec<&str> = post.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["id", "author_id", "title", "body", "status", "views"]
+    );
+    assert_eq!(
+        post.column("title").unwrap().ty,
+        ColumnType::String {
+            max_length: Some(80)
+        }
+    );
+    assert_eq!(
+        post.column("status").unwrap().ty,
+        ColumnType::Enum {
+            variants: vec!["draft".into(), "published".into()]
+        }
+    );
+    assert_eq!(
+        post.column("views").unwrap().default,
+        Some(DefaultValue::Int(0))
+    );
+    assert!(post.column("id").unwrap().auto_increment);
+    assert_eq!(post.indexes[0].name, "post_author_id_status_idx");
+    let key = &post.foreign_keys[0];
+    assert_eq!(key.name, "post_author_id_fkey");
+    assert_eq!(key.references_table, "authors");
+    assert_eq!(key.references_columns, ["id"]);
+    assert_eq!(key.on_delete, ReferentialAction::Cascade);
+    assert!(
+        schema.tables["authors"]
+            .index("authors_email_key")
+            .unwrap()
+            .unique
+    );
+}
+
+mod renamed {
+    #[derive(Debug, Clone, Copy, PartialEq, covet::DbEnum)]
+    pub(crate) enum State {
+        Published,
+        Draft,
+    }
+
+    /// blog_v1's `Author`, with other Rust names but the same table.
+    #[covet::model(table = "authors")]
+    pub(crate) struct Writer {
+        #[covet(primary_key)]
+        pub(crate) key: i64,
+        #[covet(unique, column = "email")]
+        pub(crate) mail: String,
+        #[covet(column = "name", generated)]
+        pub(crate) full_name: String,
+    }
+
+    #[covet::model]
+    pub(crate) struct Item {
+        #[covet(primary_key)]
+        pub(crate) id: i64,
+        pub(crate) status: State,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, covet::DbEnum)]
+    pub(crate) enum Status {
+        Draft,
+        Published,
+    }
+
+    #[covet::model(table = "item")]
+    pub(crate) struct Original {
+        #[covet(primary_key)]
+        pub(crate) id: i64,
+        pub(crate) status: Status,
+    }
+}
+
+#[test]
+fn rust_names_generated_flags_and_variant_order_leave_the_snapshot_unchanged() {
+    let original = Schema::from_tables(&[blog_v1::Author::TABLE, renamed::Original::TABLE]);
+    let renamed = Schema::from_tables(&[renamed::Writer::TABLE, renamed::Item::TABLE]);
+    let (original, renamed) = (original.unwrap(), renamed.unwrap());
+    // `key` is the column's name, so only that part differs.
+    let mut expected = original.clone();
+    let authors = expected.tables.get_mut("authors").unwrap();
+    authors.columns[0].name = "key".into();
+    authors.primary_key = vec!["key".into()];
+    assert_eq!(renamed, expected);
+}
+
+#[test]
+fn two_models_on_one_table_are_refused() {
+    let err = Schema::from_tables(&[blog_v1::Author::TABLE, blog_v2::Author::TABLE]).unwrap_err();
+    assert!(matches!(&err, SnapshotError::DuplicateTable { table } if table == "authors"));
+    assert_eq!(err.to_string(), "two models map to the table `authors`");
+}
+
+#[test]
+fn a_snapshot_from_a_newer_format_is_refused_before_its_shape_is_read() {
+    let err = Schema::from_json(r#"{"format_version": 2, "whatever": []}"#).unwrap_err();
+    assert!(matches!(
+        err,
+        SnapshotError::UnsupportedFormatVersion {
+            found: 2,
+            supported: 1
+        }
+    ));
+}
+
+#[test]
+fn a_snapshot_without_a_format_version_is_refused() {
+    let err = Schema::from_json(r#"{"tables": {}}"#).unwrap_err();
+    assert!(matches!(err, SnapshotError::MissingFormatVersion));
+}
+
+#[test]
+fn a_table_filed_under_another_name_is_refused() {
+    let json = TAG_JSON.replacen(r#""tag": {"#, r#""label": {"#, 1);
+    let err = Schema::from_json(&json).unwrap_err();
+    assert!(
+        matches!(&err, SnapshotError::MismatchedTableName { key, name } if key == "label" && name == "tag")
+    );
+}
+
+#[test]
+fn an_unknown_field_is_refused_rather_than_dropped() {
+    let json = TAG_JSON.replacen(r#""name": "tag","#, r#""name": "tag", "comment": "x","#, 1);
+    assert!(matches!(
+        Schema::from_json(&json),
+        Err(SnapshotError::Json(_))
+    ));
+}
+
+#[test]
+fn reading_puts_a_hand_edited_snapshot_in_canonical_order() {
+    let schema = Schema::from_registry(&blog_v1::MODELS).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&schema.to_json()).unwrap();
+    let status = &mut json["tables"]["post"]["columns"][4]["type"]["variants"];
+    status.as_array_mut().unwrap().reverse();
+    let read = Schema::from_json(&json.to_string()).unwrap();
+    assert_eq!(read, schema);
+}
