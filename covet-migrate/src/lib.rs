@@ -15,6 +15,10 @@
 //!   up steps alone.
 //! - [`Operation::risk`]: stable [`risk`] codes for operations that can lose data or fail on
 //!   existing rows.
+//! - [`render()`]: one operation as the SQL statements of a dialect, built with sea-query and
+//!   typed exactly as covet's `CREATE TABLE`. On SQLite, what `ALTER TABLE` cannot do is a
+//!   [`RenderError::NeedsTableRebuild`]; on MySQL, restating a column takes its definition
+//!   ([`render_with_column`]).
 //!
 //! ```
 //! use covet_migrate::{Operation, Schema, diff, risk};
@@ -94,13 +98,13 @@
 //!
 //! ## What comes next
 //!
-//! Not here yet: rendering operations as SQL per dialect (with SQLite's table-rebuild
-//! procedure), migration files with SHA-256 checksums, the runner with its history table and
-//! lock, drift detection against a live database, declared renames, and the `cargo covet`
-//! command. Until then, [`covet::dev::create_tables`] creates tables directly for development.
+//! Not here yet: SQLite's table-rebuild procedure, migration files with SHA-256 checksums, the
+//! runner with its history table and lock, drift detection against a live database, declared
+//! renames, and the `cargo covet` command. Until then, [`covet::dev::create_tables`] creates tables directly for development.
 
 mod diff;
 mod operation;
+mod render;
 pub mod risk;
 pub mod snapshot;
 
@@ -111,6 +115,7 @@ mod test_models;
 
 pub use diff::diff;
 pub use operation::Operation;
+pub use render::{RenderError, render, render_with_column};
 pub use snapshot::{
     Column, ColumnType, DefaultValue, FORMAT_VERSION, ForeignKey, Index, ReferentialAction, Schema,
     SnapshotError, Table,

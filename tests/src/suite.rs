@@ -3,6 +3,7 @@
 
 pub mod crud;
 pub mod errors;
+pub mod migrate_render;
 pub mod query;
 pub mod types;
 
@@ -77,6 +78,12 @@ macro_rules! all_tests {
                 reading_an_unknown_enum_value_is_a_decode_error,
                 a_custom_type_that_rejects_a_stored_value_is_a_decode_error,
                 text_columns_hold_long_values_and_max_length_is_declared,
+            }
+        );
+        $crate::suite_module!(
+            $backend,
+            migrate_render {
+                a_rendered_diff_migrates_up_and_its_reverse_migrates_down,
             }
         );
         $crate::suite_module!(

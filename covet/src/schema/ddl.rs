@@ -147,11 +147,33 @@ fn current_timestamp(ty: ColumnType, backend: Backend) -> Expr {
 }
 
 fn sql_type(column: &ColumnDef, backend: Backend) -> SqType {
+    column_type(column.ty, column.auto_increment, backend)
+}
+
+/// What covet-migrate needs to declare columns exactly as `CREATE TABLE` does. Not a stable API.
+impl ColumnType {
+    /// The sea-query type `CREATE TABLE` gives a column of this type on `backend` (an
+    /// auto-increment key is `INTEGER` on SQLite, which numbers only that type). An enum's
+    /// variants do not matter here.
+    #[doc(hidden)]
+    pub fn ddl_type(self, auto_increment: bool, backend: Backend) -> SqType {
+        column_type(self, auto_increment, backend)
+    }
+
+    /// The `DEFAULT` expression of a `#[covet(default = now)]` column of this type on
+    /// `backend`.
+    #[doc(hidden)]
+    pub fn ddl_now_default(self, backend: Backend) -> Expr {
+        current_timestamp(self, backend)
+    }
+}
+
+fn column_type(ty: ColumnType, auto_increment: bool, backend: Backend) -> SqType {
     use Backend::*;
-    if column.auto_increment && backend == Sqlite {
+    if auto_increment && backend == Sqlite {
         return SqType::Integer;
     }
-    match (column.ty, backend) {
+    match (ty, backend) {
         (ColumnType::SmallInt, _) => SqType::SmallInteger,
         (ColumnType::Int, _) => SqType::Integer,
         (ColumnType::BigInt, _) => SqType::BigInteger,
