@@ -66,47 +66,78 @@ pub(crate) struct Executed {
     pub(crate) last_insert_id: Option<u64>,
 }
 
+/// Runs `$body` with `$pool` bound to the sqlx pool behind `$target` and `$args` to `$values`
+/// bound for that pool's dialect (a `Result`): the one place that dispatches on the backend.
+macro_rules! on_pool {
+    ($target:expr, $values:expr, |$pool:ident, $args:ident| $body:expr) => {
+        match $target {
+            Target::Pool(db) => match db.pool() {
+                #[cfg(feature = "postgres")]
+                Pool::Postgres($pool) => {
+                    let $args = bind::postgres($values);
+                    $body
+                }
+                #[cfg(feature = "mysql")]
+                Pool::MySql($pool) => {
+                    let $args = bind::mysql($values);
+                    $body
+                }
+                #[cfg(feature = "sqlite")]
+                Pool::Sqlite($pool) => {
+                    let $args = bind::sqlite($values);
+                    $body
+                }
+            },
+        }
+    };
+}
+
+/// A driver's result of a statement that returns no rows.
+trait Outcome {
+    fn executed(&self) -> Executed;
+}
+
+#[cfg(feature = "postgres")]
+impl Outcome for sqlx::postgres::PgQueryResult {
+    fn executed(&self) -> Executed {
+        Executed {
+            rows_affected: self.rows_affected(),
+            last_insert_id: None,
+        }
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl Outcome for sqlx::mysql::MySqlQueryResult {
+    fn executed(&self) -> Executed {
+        Executed {
+            rows_affected: self.rows_affected(),
+            last_insert_id: Some(self.last_insert_id()),
+        }
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl Outcome for sqlx::sqlite::SqliteQueryResult {
+    fn executed(&self) -> Executed {
+        Executed {
+            rows_affected: self.rows_affected(),
+            last_insert_id: u64::try_from(self.last_insert_rowid()).ok(),
+        }
+    }
+}
+
 /// Runs a statement that returns no rows.
 pub(crate) async fn execute(target: Target<'_>, statement: Statement) -> Result<Executed> {
     let Statement { sql, values, table } = statement;
     let sql = AssertSqlSafe(sql);
-    match target {
-        Target::Pool(db) => match db.pool() {
-            #[cfg(feature = "postgres")]
-            Pool::Postgres(pool) => {
-                let done = sqlx::query_with(sql, bind::postgres(values)?)
-                    .execute(pool)
-                    .await
-                    .map_err(in_table(table))?;
-                Ok(Executed {
-                    rows_affected: done.rows_affected(),
-                    last_insert_id: None,
-                })
-            }
-            #[cfg(feature = "mysql")]
-            Pool::MySql(pool) => {
-                let done = sqlx::query_with(sql, bind::mysql(values)?)
-                    .execute(pool)
-                    .await
-                    .map_err(in_table(table))?;
-                Ok(Executed {
-                    rows_affected: done.rows_affected(),
-                    last_insert_id: Some(done.last_insert_id()),
-                })
-            }
-            #[cfg(feature = "sqlite")]
-            Pool::Sqlite(pool) => {
-                let done = sqlx::query_with(sql, bind::sqlite(values)?)
-                    .execute(pool)
-                    .await
-                    .map_err(in_table(table))?;
-                Ok(Executed {
-                    rows_affected: done.rows_affected(),
-                    last_insert_id: u64::try_from(done.last_insert_rowid()).ok(),
-                })
-            }
-        },
-    }
+    on_pool!(target, values, |pool, args| {
+        let done = sqlx::query_with(sql, args?)
+            .execute(pool)
+            .await
+            .map_err(in_table(table))?;
+        Ok(done.executed())
+    })
 }
 
 /// Runs a query and decodes its rows as they arrive; nothing is buffered beyond the driver's
@@ -117,34 +148,13 @@ pub(crate) fn fetch<'c, T: FromRow>(
 ) -> BoxStream<'c, Result<T>> {
     let Statement { sql, values, table } = statement;
     let sql = AssertSqlSafe(sql);
-    match target {
-        Target::Pool(db) => match db.pool() {
-            #[cfg(feature = "postgres")]
-            Pool::Postgres(pool) => match bind::postgres(values) {
-                Ok(args) => sqlx::query_with(sql, args)
-                    .fetch(pool)
-                    .map(move |row| T::from_row(&row.map_err(in_table(table))?))
-                    .boxed(),
-                Err(error) => failed(error),
-            },
-            #[cfg(feature = "mysql")]
-            Pool::MySql(pool) => match bind::mysql(values) {
-                Ok(args) => sqlx::query_with(sql, args)
-                    .fetch(pool)
-                    .map(move |row| T::from_row(&row.map_err(in_table(table))?))
-                    .boxed(),
-                Err(error) => failed(error),
-            },
-            #[cfg(feature = "sqlite")]
-            Pool::Sqlite(pool) => match bind::sqlite(values) {
-                Ok(args) => sqlx::query_with(sql, args)
-                    .fetch(pool)
-                    .map(move |row| T::from_row(&row.map_err(in_table(table))?))
-                    .boxed(),
-                Err(error) => failed(error),
-            },
-        },
-    }
+    on_pool!(target, values, |pool, args| match args {
+        Ok(args) => sqlx::query_with(sql, args)
+            .fetch(pool)
+            .map(move |row| T::from_row(&row.map_err(in_table(table))?))
+            .boxed(),
+        Err(error) => failed(error),
+    })
 }
 
 /// Classifies a driver error, naming the statement's table when the server did not.
@@ -165,29 +175,14 @@ pub(crate) async fn fetch_optional<T: FromRow>(
 ) -> Result<Option<T>> {
     let Statement { sql, values, table } = statement;
     let sql = AssertSqlSafe(sql);
-    let row = match target {
-        Target::Pool(db) => match db.pool() {
-            #[cfg(feature = "postgres")]
-            Pool::Postgres(pool) => sqlx::query_with(sql, bind::postgres(values)?)
-                .fetch_optional(pool)
-                .await
-                .map_err(in_table(table))?
-                .map(|row| T::from_row(&row)),
-            #[cfg(feature = "mysql")]
-            Pool::MySql(pool) => sqlx::query_with(sql, bind::mysql(values)?)
-                .fetch_optional(pool)
-                .await
-                .map_err(in_table(table))?
-                .map(|row| T::from_row(&row)),
-            #[cfg(feature = "sqlite")]
-            Pool::Sqlite(pool) => sqlx::query_with(sql, bind::sqlite(values)?)
-                .fetch_optional(pool)
-                .await
-                .map_err(in_table(table))?
-                .map(|row| T::from_row(&row)),
-        },
-    };
-    row.transpose()
+    on_pool!(target, values, |pool, args| {
+        sqlx::query_with(sql, args?)
+            .fetch_optional(pool)
+            .await
+            .map_err(in_table(table))?
+            .map(|row| T::from_row(&row))
+            .transpose()
+    })
 }
 
 /// Every row.

@@ -87,7 +87,10 @@ fn has_inline_primary_key(table: &TableDef) -> bool {
 }
 
 fn column_def(column: &ColumnDef, backend: Backend) -> SqColumnDef {
-    let mut def = SqColumnDef::new_with_type(column.name, sql_type(column, backend));
+    let mut def = SqColumnDef::new_with_type(
+        column.name,
+        column_type(column.ty, column.auto_increment, backend),
+    );
     if column.nullable {
         def.null();
     } else {
@@ -144,10 +147,6 @@ fn current_timestamp(ty: ColumnType, backend: Backend) -> Expr {
         }
         _ => Expr::current_timestamp(),
     }
-}
-
-fn sql_type(column: &ColumnDef, backend: Backend) -> SqType {
-    column_type(column.ty, column.auto_increment, backend)
 }
 
 /// What covet-migrate needs to declare columns exactly as `CREATE TABLE` does. Not a stable API.
