@@ -1,18 +1,32 @@
 //! Connecting: the [`Database`] handle, its pool options, and the [`Executor`] trait through which
 //! every operation reaches a connection.
 
+mod acquire;
 mod bind;
+pub(crate) mod conn;
 pub(crate) mod exec;
+mod leak;
 mod options;
 mod pool;
+mod stats;
+mod stream;
 
+use std::panic::Location;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 pub use options::PoolOptions;
 pub(crate) use pool::Pool;
+pub use stats::{PoolStats, TransactionStats, WaitPercentiles};
 
+use self::conn::Conn;
 use crate::Backend;
 use crate::error::Result;
+use crate::observe::Observers;
+use crate::session::Session;
+use crate::transaction::{
+    self, ConnRef, Source, Transaction, TransactionFuture, TransactionOptions,
+};
 
 /// A handle to a database: a connection pool plus the dialect it speaks.
 ///
@@ -34,9 +48,25 @@ pub struct Database {
     shared: Arc<Shared>,
 }
 
-struct Shared {
+pub(crate) struct Shared {
     pool: Pool,
     backend: Backend,
+    settings: Settings,
+    pub(crate) counters: stats::Counters,
+    pub(crate) leaks: leak::Leaks,
+    pub(crate) observers: Observers,
+}
+
+/// What the pool was opened with that covet itself acts on.
+pub(crate) struct Settings {
+    pub(crate) max_connections: u32,
+    pub(crate) acquire_timeout: Duration,
+    pub(crate) leak_threshold: Option<Duration>,
+    pub(crate) leak_backtraces: bool,
+    pub(crate) long_transaction_threshold: Option<Duration>,
+    /// The URL, kept to find out why new connections fail (never printed: it may hold a
+    /// password).
+    pub(crate) url: String,
 }
 
 impl Database {
@@ -152,14 +182,251 @@ impl Database {
         self.shared.pool.num_idle()
     }
 
-    pub(crate) fn from_pool(pool: Pool, backend: Backend) -> Self {
-        Self {
-            shared: Arc::new(Shared { pool, backend }),
+    /// Live statistics of the pool: size, idle, in use, waiting tasks, acquire wait
+    /// percentiles, and counts of acquires, timeouts, connection errors and suspected leaks.
+    ///
+    /// See the example on [`PoolStats`].
+    pub fn pool_stats(&self) -> PoolStats {
+        let shared = &self.shared;
+        let counters = &shared.counters;
+        let size = shared.pool.size();
+        let idle = u32::try_from(shared.pool.num_idle()).unwrap_or(u32::MAX);
+        use std::sync::atomic::Ordering::Relaxed;
+        PoolStats {
+            max_size: shared.settings.max_connections,
+            size,
+            idle,
+            in_use: counters.in_use.load(Relaxed),
+            waiting: counters.waiting.load(Relaxed),
+            acquires: counters.acquires.load(Relaxed),
+            timeouts: counters.timeouts.load(Relaxed),
+            connect_errors: counters.connect_errors.load(Relaxed),
+            leaks_detected: counters.leaks_detected.load(Relaxed),
+            leaked_now: counters.leaked_now.load(Relaxed),
+            acquire_wait: counters.acquire_wait.percentiles(),
         }
     }
 
-    pub(crate) fn pool(&self) -> &Pool {
-        &self.shared.pool
+    /// Counts of commits, rollbacks, retries and long transactions since the pool opened.
+    ///
+    /// See the example on [`TransactionStats`].
+    pub fn transaction_stats(&self) -> TransactionStats {
+        self.shared.counters.transactions()
+    }
+
+    /// Checks that the database answers: acquires a connection and runs `SELECT 1`, returning
+    /// how long both took. For readiness probes.
+    ///
+    /// # Errors
+    ///
+    /// Why the database is not usable: [`PoolTimeout`](crate::ErrorKind::PoolTimeout),
+    /// [`ConnectionRefused`](crate::ErrorKind::ConnectionRefused), ...
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// let db = covet::Database::connect("sqlite::memory:").await?;
+    /// let latency = db.ping().await?;
+    /// assert!(latency < std::time::Duration::from_secs(5));
+    /// # Ok(()) }
+    /// ```
+    #[track_caller]
+    pub fn ping(&self) -> impl Future<Output = Result<Duration>> + Send + '_ {
+        let location = Location::caller();
+        async move {
+            let started = Instant::now();
+            let mut conn = self.acquire_at(location).await?;
+            conn.execute(exec::Statement {
+                sql: "SELECT 1".into(),
+                values: sea_query::Values(Vec::new()),
+                table: "",
+            })
+            .await?;
+            Ok(started.elapsed())
+        }
+    }
+
+    /// Opens a session: one connection held for a unit of work (a request, say) until the
+    /// session is dropped.
+    ///
+    /// # Errors
+    ///
+    /// As for any acquire: [`PoolTimeout`](crate::ErrorKind::PoolTimeout) (its message says
+    /// how busy the pool is), or why no new connection could be opened.
+    ///
+    /// See the example on [`Session`].
+    #[track_caller]
+    pub fn session(&self) -> impl Future<Output = Result<Session>> + Send + '_ {
+        let location = Location::caller();
+        async move { Ok(Session::new(self.acquire_at(location).await?)) }
+    }
+
+    /// Begins a transaction on a connection of its own, with default options.
+    ///
+    /// Commit it with [`Transaction::commit`]; dropping it rolls it back (in the background,
+    /// before its connection goes back to the pool).
+    ///
+    /// # Errors
+    ///
+    /// As for [`session`](Self::session), or when the server refuses `BEGIN`.
+    ///
+    /// See the example on [`Transaction`].
+    #[track_caller]
+    pub fn begin(&self) -> impl Future<Output = Result<Transaction<'static>>> + Send + '_ {
+        self.begin_with(TransactionOptions::new())
+    }
+
+    /// [`begin`](Self::begin) with options: isolation level, read only, timeout, SQLite
+    /// locking. (A retry policy only applies to the closure forms.)
+    ///
+    /// # Errors
+    ///
+    /// As for [`begin`](Self::begin).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::{SqliteLocking, TransactionOptions};
+    ///
+    /// let db = covet::Database::connect("sqlite::memory:").await?;
+    /// let tx = db
+    ///     .begin_with(TransactionOptions::new().sqlite_locking(SqliteLocking::Immediate))
+    ///     .await?;
+    /// tx.commit().await?;
+    /// # Ok(()) }
+    /// ```
+    #[track_caller]
+    pub fn begin_with(
+        &self,
+        options: TransactionOptions,
+    ) -> impl Future<Output = Result<Transaction<'static>>> + Send + '_ {
+        let location = Location::caller();
+        async move {
+            let conn = self.acquire_at(location).await?;
+            Transaction::begin_on(ConnRef::Owned(conn), &options, location).await
+        }
+    }
+
+    /// Runs `work` in a transaction: commits when it returns `Ok`, rolls back when it returns
+    /// `Err` (or panics, or its future is dropped).
+    ///
+    /// `work` is a closure taking `&mut Transaction` and returning its work as
+    /// `Box::pin(async move { ... })` (a [`TransactionFuture`]); pass `&mut *tx` to covet's
+    /// operations inside it. The closure may run more than once (see
+    /// [`transaction_with`](Self::transaction_with)), so it captures what it needs by clone or
+    /// by shared reference. Its error type `E` is yours, as long as a
+    /// [`covet::Error`](crate::Error) converts into it.
+    ///
+    /// # Errors
+    ///
+    /// `work`'s error; or the commit's (see [`Transaction::commit`]): a transaction in which a
+    /// statement failed is rolled back even if `work` returned `Ok`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Account {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     balance: i64,
+    /// }
+    ///
+    /// let db = Database::connect("sqlite::memory:").await?;
+    /// covet::dev::create_tables(&db, &[Account::TABLE]).await?;
+    /// let a = Account { id: 0, balance: 100 }.insert(&db).await?;
+    /// let b = Account { id: 0, balance: 0 }.insert(&db).await?;
+    ///
+    /// db.transaction(|tx| Box::pin(async move {
+    ///     let mut from = Account::get(&mut *tx, a.id).await?;
+    ///     let mut to = Account::get(&mut *tx, b.id).await?;
+    ///     from.balance -= 30;
+    ///     to.balance += 30;
+    ///     from.update(&mut *tx).await?;
+    ///     to.update(&mut *tx).await?;
+    ///     Ok::<_, covet::Error>(())
+    /// }))
+    /// .await?;
+    ///
+    /// assert_eq!(Account::get(&db, b.id).await?.balance, 30);
+    /// # Ok(()) }
+    /// ```
+    #[track_caller]
+    pub fn transaction<'a, T, E, F>(
+        &'a self,
+        work: F,
+    ) -> impl Future<Output = Result<T, E>> + Send + 'a
+    where
+        F: for<'t, 'x> FnMut(&'t mut Transaction<'x>) -> TransactionFuture<'t, T, E> + Send + 'a,
+        E: From<crate::Error> + Send + 'a,
+        T: Send + 'a,
+    {
+        self.transaction_with(TransactionOptions::new(), work)
+    }
+
+    /// [`transaction`](Self::transaction) with options, including a
+    /// [`RetryPolicy`](crate::RetryPolicy) that re-runs `work` after a transient failure.
+    ///
+    /// # Errors
+    ///
+    /// As for [`transaction`](Self::transaction); after the last attempt, its error.
+    /// [`TransactionTimeout`](crate::ErrorKind::TransactionTimeout) when the
+    /// [timeout](TransactionOptions::timeout) ran out.
+    ///
+    /// See the example on [`TransactionOptions`].
+    #[track_caller]
+    pub fn transaction_with<'a, T, E, F>(
+        &'a self,
+        options: TransactionOptions,
+        work: F,
+    ) -> impl Future<Output = Result<T, E>> + Send + 'a
+    where
+        F: for<'t, 'x> FnMut(&'t mut Transaction<'x>) -> TransactionFuture<'t, T, E> + Send + 'a,
+        E: From<crate::Error> + Send + 'a,
+        T: Send + 'a,
+    {
+        let location = Location::caller();
+        transaction::run(Source::Pool(self), options, location, work)
+    }
+
+    pub(crate) fn from_pool(
+        pool: Pool,
+        backend: Backend,
+        settings: Settings,
+        observers: Observers,
+    ) -> Self {
+        let shared = Arc::new(Shared {
+            pool,
+            backend,
+            settings,
+            counters: stats::Counters::default(),
+            leaks: leak::Leaks::default(),
+            observers,
+        });
+        if let Some(threshold) = shared.settings.leak_threshold {
+            leak::watch(&shared, threshold);
+        }
+        Self { shared }
+    }
+
+    pub(crate) fn observers(&self) -> &Observers {
+        &self.shared.observers
+    }
+
+    pub(crate) fn counters(&self) -> &stats::Counters {
+        &self.shared.counters
+    }
+
+    pub(crate) fn long_transaction_threshold(&self) -> Option<Duration> {
+        self.shared.settings.long_transaction_threshold
     }
 }
 
@@ -173,10 +440,11 @@ impl std::fmt::Debug for Database {
     }
 }
 
-/// Where a statement runs: the database's pool (and, later, a session or transaction).
+/// Where a statement runs: the database's pool (`&db`), a [`Session`] (`&mut session`) or a
+/// [`Transaction`] (`&mut tx`, or `&mut *tx` inside a transaction closure).
 ///
 /// Every model operation and query takes an `impl Executor`, so the same code runs against the
-/// pool or inside a unit of work. Pass `&db`.
+/// pool or inside a unit of work.
 ///
 /// Take an `impl Executor<'c>` in your own functions too, and hand it on to covet: they then
 /// run wherever their caller does.
@@ -216,29 +484,46 @@ pub trait Executor<'c>: Send {
 impl<'c> Executor<'c> for &'c Database {
     #[inline]
     fn target(self) -> Target<'c> {
-        Target::Pool(self)
+        Target {
+            via: Via::Pool(self),
+        }
     }
 }
 
 /// The connection source of an [`Executor`], as covet's executor function sees it.
 #[doc(hidden)]
-#[derive(Clone, Copy)]
-pub enum Target<'c> {
-    /// Any pooled connection, one per statement.
-    Pool(&'c Database),
+pub struct Target<'c> {
+    pub(crate) via: Via<'c>,
 }
 
-impl Target<'_> {
+/// Where statements run.
+pub(crate) enum Via<'c> {
+    /// Any pooled connection, one per statement.
+    Pool(&'c Database),
+    /// A session's or transaction's connection.
+    Conn(&'c mut Conn),
+}
+
+impl<'c> Target<'c> {
+    pub(crate) fn conn(conn: &'c mut Conn) -> Self {
+        Self {
+            via: Via::Conn(conn),
+        }
+    }
+
     pub(crate) fn backend(&self) -> Backend {
-        match self {
-            Target::Pool(db) => db.backend(),
+        match &self.via {
+            Via::Pool(db) => db.backend(),
+            Via::Conn(conn) => conn.db.backend(),
         }
     }
 
     /// The same target for one more statement of a multi-statement operation.
     pub(crate) fn reborrow(&mut self) -> Target<'_> {
-        match self {
-            Target::Pool(db) => Target::Pool(db),
-        }
+        let via = match &mut self.via {
+            Via::Pool(db) => Via::Pool(db),
+            Via::Conn(conn) => Via::Conn(conn),
+        };
+        Target { via }
     }
 }

@@ -49,6 +49,16 @@ pub enum ErrorKind {
     LockTimeout,
     /// The server cancelled the statement because it ran past its time limit.
     StatementTimeout,
+    /// A transaction ran past its [timeout](crate::TransactionOptions::timeout) and was rolled
+    /// back.
+    TransactionTimeout,
+    /// A statement inside the transaction failed earlier (even if the code caught the error
+    /// and went on), so covet rolled the transaction back instead of committing it. The error
+    /// names the first failure; a failure inside a savepoint that was rolled back does not count.
+    TransactionAborted,
+    /// The connection was lost while `COMMIT` was in flight: the transaction may or may not
+    /// have been committed. Never retried; check the data before trying again.
+    CommitOutcomeUnknown,
     /// No pooled connection became free within the acquire timeout.
     PoolTimeout,
     /// The pool was closed.
@@ -139,6 +149,9 @@ impl ErrorKind {
             Self::SerializationFailure => "could not serialize access",
             Self::LockTimeout => "lock wait timed out",
             Self::StatementTimeout => "statement timed out",
+            Self::TransactionTimeout => "transaction timed out",
+            Self::TransactionAborted => "transaction aborted by an earlier error",
+            Self::CommitOutcomeUnknown => "commit outcome unknown",
             Self::PoolTimeout => "timed out waiting for a pooled connection",
             Self::PoolClosed => "the pool is closed",
             Self::ConnectionLost => "connection lost",
@@ -398,6 +411,23 @@ impl Error {
         self
     }
 
+    /// An error of kind [`ErrorKind::Other`]: for failures of your own inside code that
+    /// returns [`covet::Result`](Result), such as a transaction closure that decides to roll
+    /// back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use covet::{Error, ErrorKind};
+    ///
+    /// let err = Error::other("insufficient funds");
+    /// assert_eq!(err.kind(), ErrorKind::Other);
+    /// assert_eq!(err.to_string(), "error: insufficient funds");
+    /// ```
+    pub fn other(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Other, message)
+    }
+
     pub(crate) fn not_found(what: &str) -> Self {
         Self::new(ErrorKind::NotFound, format!("no {what} matched"))
     }
@@ -474,7 +504,7 @@ impl From<sqlx::Error> for Error {
 mod tests {
     use super::ErrorKind::{self, *};
 
-    const ALL: [ErrorKind; 22] = [
+    const ALL: [ErrorKind; 25] = [
         NotFound,
         MultipleRows,
         UniqueViolation,
@@ -485,6 +515,9 @@ mod tests {
         SerializationFailure,
         LockTimeout,
         StatementTimeout,
+        TransactionTimeout,
+        TransactionAborted,
+        CommitOutcomeUnknown,
         PoolTimeout,
         PoolClosed,
         ConnectionLost,
@@ -505,9 +538,10 @@ mod tests {
         match kind {
             NotFound | MultipleRows | UniqueViolation | ForeignKeyViolation | NotNullViolation
             | CheckViolation | Deadlock | SerializationFailure | LockTimeout | StatementTimeout
-            | PoolTimeout | PoolClosed | ConnectionLost | AuthenticationFailed
-            | UnknownDatabase | ConnectionRefused | Decode | Encode | TooManyParameters
-            | Configuration | Database | Other => {}
+            | TransactionTimeout | TransactionAborted | CommitOutcomeUnknown | PoolTimeout
+            | PoolClosed | ConnectionLost | AuthenticationFailed | UnknownDatabase
+            | ConnectionRefused | Decode | Encode | TooManyParameters | Configuration
+            | Database | Other => {}
         }
     }
 

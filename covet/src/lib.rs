@@ -57,11 +57,14 @@ mod db;
 pub mod dev;
 mod error;
 mod model;
+pub mod observe;
 pub mod prelude;
 pub mod query;
 mod raw;
 mod row;
 pub mod schema;
+mod session;
+mod transaction;
 pub mod value;
 
 #[doc(hidden)]
@@ -69,11 +72,17 @@ pub mod codegen_support;
 
 pub use backend::Backend;
 pub use column::{Column, TextColumn, escape_like};
-pub use db::{Database, Executor, PoolOptions, Target};
+pub use db::{
+    Database, Executor, PoolOptions, PoolStats, Target, TransactionStats, WaitPercentiles,
+};
 pub use error::{BoxError, Error, ErrorKind, Result};
 pub use model::{Columns, Model, PrimaryKey, Registry};
 pub use raw::{BindValue, UncheckedSql, unchecked_sql};
 pub use row::{FromRow, Row};
+pub use session::Session;
+pub use transaction::{
+    IsolationLevel, RetryPolicy, SqliteLocking, Transaction, TransactionFuture, TransactionOptions,
+};
 pub use value::{AsValue, Json, SqlValue};
 
 pub use covet_macros::{DbEnum, model};

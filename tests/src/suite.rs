@@ -4,7 +4,9 @@
 pub mod crud;
 pub mod errors;
 pub mod migrate_render;
+pub mod pool;
 pub mod query;
+pub mod transactions;
 pub mod types;
 
 /// Every suite test, by module. Add new tests here.
@@ -108,6 +110,38 @@ macro_rules! all_tests {
                 an_unknown_user_is_an_authentication_failure,
                 an_unknown_database_is_unknown_database,
                 a_malformed_url_is_a_configuration_error,
+            }
+        );
+        $crate::suite_module!(
+            $backend,
+            transactions {
+                the_closure_commits_on_ok_and_rolls_back_on_err,
+                explicit_transactions_commit_roll_back_and_roll_back_when_dropped,
+                rolling_back_a_nested_level_keeps_the_outer_work,
+                a_failed_statement_makes_the_commit_fail_even_when_ignored,
+                a_failure_inside_a_rolled_back_savepoint_does_not_block_the_commit,
+                commit_callbacks_wait_for_the_outermost_commit,
+                a_read_only_transaction_refuses_writes_and_leaves_the_connection_writable,
+                every_isolation_level_begins_in_the_dialects_syntax,
+                a_transaction_past_its_timeout_is_rolled_back,
+                aborted_tasks_never_leave_a_connection_in_a_transaction,
+                a_deadlock_is_retried_and_both_transfers_land_once,
+                two_sqlite_writers_are_retried_until_both_land,
+                sessions_and_transactions_run_the_same_code,
+            }
+        );
+        $crate::suite_module!(
+            $backend,
+            pool {
+                pool_statistics_follow_acquires_and_returns,
+                an_acquire_past_the_timeout_says_how_busy_the_pool_is,
+                more_tasks_than_connections_all_finish_and_every_connection_comes_back,
+                a_connection_held_past_the_threshold_is_reported_once_with_its_call_site,
+                a_long_transaction_is_reported,
+                a_connection_killed_mid_transaction_loses_the_transaction_and_is_replaced,
+                every_connection_dropped_by_the_server_while_idle_is_replaced,
+                a_refused_port_is_reported_as_such_at_connect,
+                a_database_gone_after_connect_is_reported_at_acquire_not_as_a_timeout,
             }
         );
     };

@@ -1,20 +1,26 @@
 //! The executor: the one place where covet hands a statement to a driver.
 //!
-//! Every statement covet runs, whatever built it, is a [`Statement`] that passes through
-//! [`execute`] or [`fetch`]. Binding, the bind-parameter limit and error classification happen
-//! here, and the instrumentation that later issues add (timing, query events, per-model hooks)
-//! hangs off these two functions and nowhere else.
+//! Every statement covet runs, whatever built it (queries, writes, `BEGIN`, savepoints, DDL), is
+//! a [`Statement`] sent by [`Conn::send`] or [`Conn::send_fetch`]: binding, the bind-parameter
+//! limit, error classification, timing and the [`Event::Statement`] for observers happen there
+//! and nowhere else. The functions above them decide only *where* a statement runs: a connection
+//! acquired for it alone, or the session's or transaction's own (where failures are recorded
+//! against the transaction, see [`Conn::execute`]).
 
 use std::borrow::Cow;
+use std::time::Instant;
 
 use futures_core::stream::BoxStream;
-use futures_util::{StreamExt, TryStreamExt, stream};
+use futures_util::StreamExt;
 use sea_query::{QueryStatementWriter, Values};
 use sqlx::AssertSqlSafe;
 
-use super::{Pool, Target, bind};
+use super::conn::{Conn, RawConn};
+use super::stream::{Yielder, generate};
+use super::{Target, Via, bind};
 use crate::Backend;
 use crate::error::{Error, ErrorKind, Result};
+use crate::observe::{Event, Observers};
 use crate::row::FromRow;
 
 /// A statement ready to run: parameterized SQL for one dialect and its values.
@@ -66,28 +72,29 @@ pub(crate) struct Executed {
     pub(crate) last_insert_id: Option<u64>,
 }
 
-/// Runs `$body` with `$pool` bound to the sqlx pool behind `$target` and `$args` to `$values`
-/// bound for that pool's dialect (a `Result`): the one place that dispatches on the backend.
-macro_rules! on_pool {
-    ($target:expr, $values:expr, |$pool:ident, $args:ident| $body:expr) => {
-        match $target {
-            Target::Pool(db) => match db.pool() {
-                #[cfg(feature = "postgres")]
-                Pool::Postgres($pool) => {
-                    let $args = bind::postgres($values);
-                    $body
-                }
-                #[cfg(feature = "mysql")]
-                Pool::MySql($pool) => {
-                    let $args = bind::mysql($values);
-                    $body
-                }
-                #[cfg(feature = "sqlite")]
-                Pool::Sqlite($pool) => {
-                    let $args = bind::sqlite($values);
-                    $body
-                }
-            },
+/// Runs `$body` with `$conn` bound to the sqlx connection inside `$raw` and `$args` to `$values`
+/// bound for its dialect (a `Result`): the one place that dispatches on the backend.
+macro_rules! on_conn {
+    ($raw:expr, $values:expr, |$conn:ident, $args:ident| $body:expr) => {
+        match $raw {
+            #[cfg(feature = "postgres")]
+            RawConn::Postgres($conn) => {
+                let $args = bind::postgres($values);
+                let $conn = &mut **$conn;
+                $body
+            }
+            #[cfg(feature = "mysql")]
+            RawConn::MySql($conn) => {
+                let $args = bind::mysql($values);
+                let $conn = &mut **$conn;
+                $body
+            }
+            #[cfg(feature = "sqlite")]
+            RawConn::Sqlite($conn) => {
+                let $args = bind::sqlite($values);
+                let $conn = &mut **$conn;
+                $body
+            }
         }
     };
 }
@@ -127,17 +134,223 @@ impl Outcome for sqlx::sqlite::SqliteQueryResult {
     }
 }
 
+/// Times one statement and reports it to the observers when it ends, however it ends: a
+/// stream dropped halfway still produces its event.
+struct Timer<'a> {
+    observers: &'a Observers,
+    /// The text, kept only when someone observes (so an unobserved statement copies nothing).
+    sql: Option<Cow<'static, str>>,
+    table: &'static str,
+    in_transaction: bool,
+    started: Instant,
+    error: Option<ErrorKind>,
+}
+
+impl<'a> Timer<'a> {
+    /// Starts timing; returns the text to hand to the driver.
+    fn start(
+        observers: &'a Observers,
+        sql: Cow<'static, str>,
+        table: &'static str,
+        in_transaction: bool,
+    ) -> (Self, AssertSqlSafe<Cow<'static, str>>) {
+        let (kept, sent) = if observers.is_empty() {
+            (None, sql)
+        } else {
+            (Some(sql.clone()), sql)
+        };
+        let timer = Self {
+            observers,
+            sql: kept,
+            table,
+            in_transaction,
+            started: Instant::now(),
+            error: None,
+        };
+        (timer, AssertSqlSafe(sent))
+    }
+
+    fn failed(&mut self, error: &Error) {
+        self.error = Some(error.kind());
+    }
+}
+
+impl Drop for Timer<'_> {
+    fn drop(&mut self) {
+        if let Some(sql) = &self.sql {
+            self.observers.emit(&Event::Statement {
+                sql,
+                table: self.table,
+                duration: self.started.elapsed(),
+                error: self.error,
+                in_transaction: self.in_transaction,
+            });
+        }
+    }
+}
+
+impl Conn {
+    /// Sends a statement that returns no rows, with no regard to transactions: the primitive
+    /// under [`execute`](Self::execute) and under the transaction control statements.
+    pub(crate) async fn send(&mut self, statement: Statement) -> Result<Executed> {
+        let Statement { sql, values, table } = statement;
+        let (raw, db, tx) = self.parts();
+        let (mut timer, sql) = Timer::start(db.observers(), sql, table, tx.open > 0);
+        let result = on_conn!(raw, values, |conn, args| match args {
+            Ok(args) => sqlx::query_with(sql, args)
+                .execute(conn)
+                .await
+                .map(|done| done.executed())
+                .map_err(in_table(table)),
+            Err(error) => Err(error),
+        });
+        if let Err(error) = &result {
+            timer.failed(error);
+        }
+        result
+    }
+
+    /// Runs a statement as part of the connection's unit of work: first rolls back levels
+    /// whose handles were dropped and checks the transaction's deadline, then records a
+    /// failure the server reported against the transaction, which can then no longer commit.
+    pub(crate) async fn execute(&mut self, statement: Statement) -> Result<Executed> {
+        self.before_statement().await?;
+        let result = self.send(statement).await;
+        if let Err(error) = &result {
+            self.tx.record_failure(error.kind());
+        }
+        result
+    }
+
+    /// [`execute`](Self::execute) for a query: hands its rows to `sink` as they arrive, until
+    /// the sink has had enough.
+    async fn query<T: FromRow, S: Sink<T>>(&mut self, statement: Statement, sink: &mut S) {
+        if let Err(error) = self.before_statement().await {
+            sink.accept(Err(error)).await;
+            return;
+        }
+        let Statement { sql, values, table } = statement;
+        let (raw, db, tx) = self.parts();
+        let (mut timer, sql) = Timer::start(db.observers(), sql, table, tx.open > 0);
+        let server_failure = on_conn!(raw, values, |conn, args| {
+            match args {
+                Err(error) => {
+                    // Not sent: nothing happened on the server.
+                    timer.failed(&error);
+                    sink.accept(Err(error)).await;
+                    None
+                }
+                Ok(args) => {
+                    let mut failure = None;
+                    let mut rows = sqlx::query_with(sql, args).fetch(conn);
+                    while let Some(row) = rows.next().await {
+                        let row = match row {
+                            Ok(row) => T::from_row(&row),
+                            Err(error) => {
+                                let error = Error::from(error).in_table(table);
+                                failure.get_or_insert(error.kind());
+                                Err(error)
+                            }
+                        };
+                        if let Err(error) = &row {
+                            timer.failed(error);
+                        }
+                        if !sink.accept(row).await {
+                            break;
+                        }
+                    }
+                    failure
+                }
+            }
+        });
+        if let Some(kind) = server_failure {
+            tx.record_failure(kind);
+        }
+    }
+}
+
+/// Where a query's rows go.
+trait Sink<T>: Send {
+    /// Takes one row (or the error that ends the query); false stops the query.
+    fn accept(&mut self, row: Result<T>) -> impl Future<Output = bool> + Send;
+}
+
+/// Rows for a stream's consumer.
+impl<T: Send> Sink<T> for Yielder<Result<T>> {
+    async fn accept(&mut self, row: Result<T>) -> bool {
+        let more = row.is_ok();
+        self.send(row).await;
+        more
+    }
+}
+
+/// Every row, or the first error.
+struct Collect<T> {
+    rows: Vec<T>,
+    error: Option<Error>,
+}
+
+impl<T: Send> Sink<T> for Collect<T> {
+    async fn accept(&mut self, row: Result<T>) -> bool {
+        match row {
+            Ok(row) => {
+                self.rows.push(row);
+                true
+            }
+            Err(error) => {
+                self.error = Some(error);
+                false
+            }
+        }
+    }
+}
+
+/// The first row, reading the statement to its end: no connection goes back to the pool with a
+/// half-read statement (on SQLite in WAL mode that would pin an old snapshot, and later reads on
+/// that connection would miss newer writes).
+struct First<T> {
+    first: Option<T>,
+    error: Option<Error>,
+}
+
+impl<T: Send> Sink<T> for First<T> {
+    async fn accept(&mut self, row: Result<T>) -> bool {
+        match row {
+            Ok(row) => {
+                self.first.get_or_insert(row);
+                true
+            }
+            Err(error) => {
+                self.error = Some(error);
+                false
+            }
+        }
+    }
+}
+
+/// Runs a query on `target` into `sink`, acquiring a connection for it alone from a pool.
+async fn query_into<T: FromRow, S: Sink<T>>(
+    target: Target<'_>,
+    statement: Statement,
+    sink: &mut S,
+) {
+    match target.via {
+        Via::Pool(db) => match db.acquire_internal().await {
+            Ok(mut conn) => conn.query(statement, sink).await,
+            Err(error) => {
+                sink.accept(Err(error)).await;
+            }
+        },
+        Via::Conn(conn) => conn.query(statement, sink).await,
+    }
+}
+
 /// Runs a statement that returns no rows.
 pub(crate) async fn execute(target: Target<'_>, statement: Statement) -> Result<Executed> {
-    let Statement { sql, values, table } = statement;
-    let sql = AssertSqlSafe(sql);
-    on_pool!(target, values, |pool, args| {
-        let done = sqlx::query_with(sql, args?)
-            .execute(pool)
-            .await
-            .map_err(in_table(table))?;
-        Ok(done.executed())
-    })
+    match target.via {
+        Via::Pool(db) => db.acquire_internal().await?.execute(statement).await,
+        Via::Conn(conn) => conn.execute(statement).await,
+    }
 }
 
 /// Runs a query and decodes its rows as they arrive; nothing is buffered beyond the driver's
@@ -146,43 +359,23 @@ pub(crate) fn fetch<'c, T: FromRow>(
     target: Target<'c>,
     statement: Statement,
 ) -> BoxStream<'c, Result<T>> {
-    let Statement { sql, values, table } = statement;
-    let sql = AssertSqlSafe(sql);
-    on_pool!(target, values, |pool, args| match args {
-        Ok(args) => sqlx::query_with(sql, args)
-            .fetch(pool)
-            .map(move |row| T::from_row(&row.map_err(in_table(table))?))
-            .boxed(),
-        Err(error) => failed(error),
-    })
+    generate(move |mut rows| async move { query_into(target, statement, &mut rows).await })
 }
 
-/// Classifies a driver error, naming the statement's table when the server did not.
-fn in_table(table: &'static str) -> impl Fn(sqlx::Error) -> Error {
-    move |error| Error::from(error).in_table(table)
-}
-
-fn failed<'c, T: Send + 'c>(error: Error) -> BoxStream<'c, Result<T>> {
-    stream::once(async move { Err(error) }).boxed()
-}
-
-/// The first row, if any. The driver's own `fetch_optional` reads the statement to its end, so
-/// no connection goes back to the pool with a half-read statement (on SQLite in WAL mode that
-/// would pin an old snapshot, and later reads on that connection would miss newer writes).
+/// The first row, if any, reading the statement to its end.
 pub(crate) async fn fetch_optional<T: FromRow>(
     target: Target<'_>,
     statement: Statement,
 ) -> Result<Option<T>> {
-    let Statement { sql, values, table } = statement;
-    let sql = AssertSqlSafe(sql);
-    on_pool!(target, values, |pool, args| {
-        sqlx::query_with(sql, args?)
-            .fetch_optional(pool)
-            .await
-            .map_err(in_table(table))?
-            .map(|row| T::from_row(&row))
-            .transpose()
-    })
+    let mut first = First {
+        first: None,
+        error: None,
+    };
+    query_into(target, statement, &mut first).await;
+    match first.error {
+        Some(error) => Err(error),
+        None => Ok(first.first),
+    }
 }
 
 /// Every row.
@@ -190,5 +383,18 @@ pub(crate) async fn fetch_all<T: FromRow>(
     target: Target<'_>,
     statement: Statement,
 ) -> Result<Vec<T>> {
-    fetch(target, statement).try_collect().await
+    let mut all = Collect {
+        rows: Vec::new(),
+        error: None,
+    };
+    query_into(target, statement, &mut all).await;
+    match all.error {
+        Some(error) => Err(error),
+        None => Ok(all.rows),
+    }
+}
+
+/// Classifies a driver error, naming the statement's table when the server did not.
+fn in_table(table: &'static str) -> impl Fn(sqlx::Error) -> Error {
+    move |error| Error::from(error).in_table(table)
 }

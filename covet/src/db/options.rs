@@ -1,10 +1,12 @@
 //! Pool options and connecting to each backend.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Database, Pool};
+use super::{Database, Pool, Settings};
 use crate::Backend;
 use crate::error::{Error, Result};
+use crate::observe::{Observer, Observers};
 
 /// The longest covet waits, after the acquire timeout, for the one connection attempt that
 /// finds out why no connection could be opened.
@@ -32,6 +34,9 @@ const DIAGNOSIS_TIMEOUT: Duration = Duration::from_secs(2);
 ///     .max_lifetime(Duration::from_secs(60 * 60))
 ///     .test_before_acquire(false)
 ///     .sqlite_busy_timeout(Duration::from_millis(500))
+///     .leak_threshold(Duration::from_secs(30))
+///     .leak_backtraces(false)
+///     .long_transaction_threshold(Duration::from_secs(10))
 ///     .connect("sqlite::memory:")
 ///     .await?;
 /// // `min_connections` are open by the time `connect` returns.
@@ -47,6 +52,10 @@ pub struct PoolOptions {
     max_lifetime: Option<Duration>,
     test_before_acquire: bool,
     sqlite_busy_timeout: Duration,
+    leak_threshold: Option<Duration>,
+    leak_backtraces: bool,
+    long_transaction_threshold: Option<Duration>,
+    observers: Observers,
 }
 
 impl Default for PoolOptions {
@@ -59,6 +68,10 @@ impl Default for PoolOptions {
             max_lifetime: Some(Duration::from_secs(30 * 60)),
             test_before_acquire: true,
             sqlite_busy_timeout: Duration::from_secs(5),
+            leak_threshold: Some(Duration::from_secs(60)),
+            leak_backtraces: false,
+            long_transaction_threshold: Some(Duration::from_secs(30)),
+            observers: Observers::default(),
         }
     }
 }
@@ -137,6 +150,47 @@ impl PoolOptions {
         self
     }
 
+    /// Reports a connection held longer than `threshold` as a suspected leak (default 60 s;
+    /// `None` turns leak detection off).
+    ///
+    /// Each such connection is reported once, with where it was acquired (the caller of
+    /// [`Database::session`], [`Database::begin`], ...), as a `tracing` warning, an
+    /// [`Event::LeakSuspected`](crate::observe::Event::LeakSuspected) and in
+    /// [`PoolStats::leaks_detected`](crate::PoolStats::leaks_detected); its return is reported
+    /// too. covet never takes a connection back by force.
+    ///
+    /// See the [example on `PoolOptions`](PoolOptions#examples).
+    pub fn leak_threshold(mut self, threshold: impl Into<Option<Duration>>) -> Self {
+        self.leak_threshold = threshold.into();
+        self
+    }
+
+    /// Captures a backtrace at every acquire, for leak reports (default off: it is slow).
+    ///
+    /// See the [example on `PoolOptions`](PoolOptions#examples).
+    pub fn leak_backtraces(mut self, capture: bool) -> Self {
+        self.leak_backtraces = capture;
+        self
+    }
+
+    /// Warns about transactions open longer than `threshold` (default 30 s; `None` for never):
+    /// a `tracing` warning and an
+    /// [`Event::LongTransaction`](crate::observe::Event::LongTransaction), once per transaction.
+    ///
+    /// See the [example on `PoolOptions`](PoolOptions#examples).
+    pub fn long_transaction_threshold(mut self, threshold: impl Into<Option<Duration>>) -> Self {
+        self.long_transaction_threshold = threshold.into();
+        self
+    }
+
+    /// Adds an observer of covet's instrumentation events; see [`observe`](crate::observe).
+    ///
+    /// See the [example in `observe`](crate::observe#examples).
+    pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
+        self.observers.push(observer);
+        self
+    }
+
     /// Opens the pool, with `min_connections` connections already established.
     ///
     /// A server that refuses connections is retried until the
@@ -167,7 +221,15 @@ impl PoolOptions {
                 )));
             }
         };
-        Ok(Database::from_pool(pool, backend))
+        let settings = Settings {
+            max_connections: self.max_connections,
+            acquire_timeout: self.acquire_timeout,
+            leak_threshold: self.leak_threshold,
+            leak_backtraces: self.leak_backtraces,
+            long_transaction_threshold: self.long_transaction_threshold,
+            url: url.to_owned(),
+        };
+        Ok(Database::from_pool(pool, backend, settings, self.observers))
     }
 
     fn sqlx_options<DB: sqlx::Database>(&self) -> sqlx::pool::PoolOptions<DB> {
@@ -186,37 +248,20 @@ impl PoolOptions {
         let options: <DB::Connection as sqlx::Connection>::Options = url.parse()?;
         match self.sqlx_options().connect_with(options.clone()).await {
             Ok(pool) => Ok(pool),
-            Err(sqlx::Error::PoolTimedOut) => Err(self.why_no_connection::<DB>(&options).await),
-            Err(error) => Err(Error::connecting(error)),
-        }
-    }
-
-    /// Why no connection opened within the acquire timeout. sqlx retries a refused connection
-    /// until the timeout and then reports only that the pool timed out; one more attempt
-    /// recovers the cause.
-    #[cfg(any(feature = "postgres", feature = "mysql"))]
-    async fn why_no_connection<DB: sqlx::Database>(
-        &self,
-        options: &<DB::Connection as sqlx::Connection>::Options,
-    ) -> Error {
-        use sqlx::Connection as _;
-
-        let limit = DIAGNOSIS_TIMEOUT.min(self.acquire_timeout);
-        match tokio::time::timeout(limit, DB::Connection::connect_with(options)).await {
-            Ok(Err(cause)) => Error::connecting(cause),
-            answered_or_silent => {
-                // The server answered at last (the wait was too short), or not at all.
-                if let Ok(Ok(connection)) = answered_or_silent {
-                    connection.close().await.ok();
-                }
-                Error::new(
-                    crate::ErrorKind::PoolTimeout,
-                    format!(
-                        "could not open a connection within the acquire timeout ({:?})",
-                        self.acquire_timeout
-                    ),
-                )
+            Err(sqlx::Error::PoolTimedOut) => {
+                Err(why_no_connection::<DB>(&options, self.acquire_timeout)
+                    .await
+                    .unwrap_or_else(|| {
+                        Error::new(
+                            crate::ErrorKind::PoolTimeout,
+                            format!(
+                                "could not open a connection within the acquire timeout ({:?})",
+                                self.acquire_timeout
+                            ),
+                        )
+                    }))
             }
+            Err(error) => Err(Error::connecting(error)),
         }
     }
 
@@ -242,5 +287,26 @@ impl PoolOptions {
                 .journal_mode(SqliteJournalMode::Wal);
         }
         Ok(pool.connect_with(connect).await?)
+    }
+}
+
+/// Why no new connection opened within the acquire timeout, if one more attempt tells: sqlx
+/// retries a refused connection until the timeout and then reports only that the pool timed
+/// out. `None` when the server answered at last, or not at all.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(super) async fn why_no_connection<DB: sqlx::Database>(
+    options: &<DB::Connection as sqlx::Connection>::Options,
+    acquire_timeout: Duration,
+) -> Option<Error> {
+    use sqlx::Connection as _;
+
+    let limit = DIAGNOSIS_TIMEOUT.min(acquire_timeout);
+    match tokio::time::timeout(limit, DB::Connection::connect_with(options)).await {
+        Ok(Err(cause)) => Some(Error::connecting(cause)),
+        Ok(Ok(connection)) => {
+            connection.close().await.ok();
+            None
+        }
+        Err(_) => None,
     }
 }

@@ -30,6 +30,10 @@ impl Pool {
         each_pool!(self, pool => pool.close().await)
     }
 
+    pub(crate) fn is_closed(&self) -> bool {
+        each_pool!(self, pool => pool.is_closed())
+    }
+
     pub(crate) fn size(&self) -> u32 {
         each_pool!(self, pool => pool.size())
     }

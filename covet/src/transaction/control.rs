@@ -1,0 +1,427 @@
+//! The transaction control statements, per dialect, and the connection-level steps built on
+//! them: begin, commit, roll back, and putting a connection right after a dropped handle.
+//!
+//! Every statement here is fixed text or text built from covet's own numbers (savepoint depth);
+//! the one value that varies (a timeout) is a bound parameter where the dialect allows it.
+
+use std::borrow::Cow;
+use std::panic::Location;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
+
+use sea_query::{Value, Values};
+
+use super::options::{SqliteLocking, TransactionOptions};
+use super::state::{Callback, Hooks, Summary, run_callbacks};
+use crate::Backend;
+use crate::db::conn::Conn;
+use crate::db::exec::Statement;
+use crate::error::{Error, ErrorKind, Result};
+use crate::observe::{Event, TransactionOutcome};
+
+/// A statement with no values and no table.
+fn fixed(sql: impl Into<Cow<'static, str>>) -> Statement {
+    Statement {
+        sql: sql.into(),
+        values: Values(Vec::new()),
+        table: "",
+    }
+}
+
+fn savepoint_name(level: u32) -> String {
+    format!("covet_sp_{level}")
+}
+
+/// `BEGIN` and the statements around it that set the transaction up, in order. The second list
+/// runs once the transaction is open.
+fn begin_statements(
+    backend: Backend,
+    options: &TransactionOptions,
+) -> (Vec<Statement>, Vec<Statement>) {
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    match backend {
+        Backend::Postgres => {
+            let mut sql = String::from("BEGIN");
+            if let Some(level) = options.isolation {
+                sql.push_str(" ISOLATION LEVEL ");
+                sql.push_str(level.sql());
+            }
+            if options.read_only {
+                sql.push_str(if options.isolation.is_some() { "," } else { "" });
+                sql.push_str(" READ ONLY");
+            }
+            before.push(fixed(sql));
+            if let Some(timeout) = options.timeout {
+                // `SET LOCAL` takes no parameters; `set_config(..., true)` is the same, bound.
+                let millis = format!("{}ms", timeout.as_millis().max(1));
+                after.push(Statement {
+                    sql: "SELECT set_config('statement_timeout', $1, true), \
+                          set_config('lock_timeout', $1, true)"
+                        .into(),
+                    values: Values(vec![Value::String(Some(millis))]),
+                    table: "",
+                });
+            }
+        }
+        Backend::MySql => {
+            if let Some(level) = options.isolation {
+                // Applies to the next transaction only.
+                before.push(fixed(format!(
+                    "SET TRANSACTION ISOLATION LEVEL {}",
+                    level.sql()
+                )));
+            }
+            if let Some(timeout) = options.timeout {
+                before.push(Statement {
+                    sql: "SET SESSION innodb_lock_wait_timeout = ?".into(),
+                    values: Values(vec![Value::BigUnsigned(Some(timeout.as_secs().max(1)))]),
+                    table: "",
+                });
+            }
+            before.push(fixed(if options.read_only {
+                "START TRANSACTION READ ONLY"
+            } else {
+                "START TRANSACTION"
+            }));
+        }
+        Backend::Sqlite => {
+            before.push(fixed(match options.sqlite_locking {
+                SqliteLocking::Deferred => "BEGIN DEFERRED",
+                SqliteLocking::Immediate => "BEGIN IMMEDIATE",
+                SqliteLocking::Exclusive => "BEGIN EXCLUSIVE",
+            }));
+            if options.read_only {
+                after.push(fixed("PRAGMA query_only = ON"));
+            }
+        }
+    }
+    (before, after)
+}
+
+/// Whether a `ROLLBACK` error only says there was nothing to roll back (SQLite's answer when
+/// `BEGIN` never ran or `COMMIT` already did).
+fn nothing_to_roll_back(error: &Error) -> bool {
+    error.message().contains("no transaction is active")
+}
+
+impl Conn {
+    /// Before a statement of the unit of work: rolls back levels whose handles were dropped,
+    /// refuses to run past the transaction's deadline, and reports a long transaction.
+    pub(crate) async fn before_statement(&mut self) -> Result<()> {
+        if self.tx.open > self.tx.live {
+            self.settle().await?;
+        }
+        if self.tx.live > 0 {
+            if let Some(deadline) = self.tx.deadline
+                && Instant::now() >= deadline
+            {
+                return Err(Error::new(
+                    ErrorKind::TransactionTimeout,
+                    "the transaction ran past its timeout; roll it back",
+                ));
+            }
+            self.check_long_transaction();
+        }
+        Ok(())
+    }
+
+    /// Reports once per transaction that it has been open past the configured threshold.
+    fn check_long_transaction(&mut self) {
+        if self.tx.long_reported {
+            return;
+        }
+        if let Some((began, location)) = self.tx.began {
+            self.tx.long_reported = self.report_if_long(began.elapsed(), location);
+        }
+    }
+
+    /// Reports a transaction open for `open_for` if that is past the threshold; true if it did.
+    fn report_if_long(&self, open_for: Duration, location: &'static Location<'static>) -> bool {
+        let Some(threshold) = self.db.long_transaction_threshold() else {
+            return false;
+        };
+        if open_for < threshold {
+            return false;
+        }
+        self.db.counters().long_running.fetch_add(1, Relaxed);
+        tracing::warn!(
+            target: "covet::transaction",
+            open_ms = u64::try_from(open_for.as_millis()).unwrap_or(u64::MAX),
+            began_at = %location,
+            "a transaction has been open longer than the threshold ({threshold:?})"
+        );
+        self.db
+            .observers()
+            .emit(&Event::LongTransaction { open_for, location });
+        true
+    }
+
+    /// Rolls back the levels whose handles were dropped without commit or rollback.
+    pub(crate) async fn settle(&mut self) -> Result<()> {
+        if self.tx.live == 0 {
+            // One ROLLBACK ends every savepoint inside too.
+            return self.rollback_outermost().await;
+        }
+        self.settle_to(self.tx.live).await
+    }
+
+    /// Opens the next level: `BEGIN` (with the options) when none is open, else a savepoint.
+    pub(crate) async fn begin_level(
+        &mut self,
+        options: &TransactionOptions,
+        location: &'static Location<'static>,
+    ) -> Result<u32> {
+        self.before_statement().await?;
+        let level = self.tx.live + 1;
+        if level == 1 {
+            self.begin_outermost(options, location).await?;
+        } else {
+            // Counted open before it is sent: a future dropped mid-way leaves a rollback due.
+            self.tx.open = level;
+            if let Err(error) = self
+                .send(fixed(format!("SAVEPOINT {}", savepoint_name(level))))
+                .await
+            {
+                self.tx.open = level - 1;
+                self.tx.record_failure(error.kind());
+                return Err(error);
+            }
+            self.tx.live = level;
+            self.tx.hooks.push(Hooks::default());
+        }
+        Ok(level)
+    }
+
+    async fn begin_outermost(
+        &mut self,
+        options: &TransactionOptions,
+        location: &'static Location<'static>,
+    ) -> Result<()> {
+        let backend = self.db.backend();
+        let (before, after) = begin_statements(backend, options);
+        self.tx.open = 1;
+        self.tx.resets.lock_wait_timeout = backend == Backend::MySql && options.timeout.is_some();
+        for statement in before {
+            if let Err(error) = self.send(statement).await {
+                if error.kind() != ErrorKind::ConnectionLost {
+                    // Refused (SQLite busy, say): no transaction began. Undo any setting.
+                    self.put_settings_back().await.ok();
+                    self.tx.open = 0;
+                }
+                return Err(error);
+            }
+        }
+        self.tx.live = 1;
+        self.tx.began = Some((Instant::now(), location));
+        self.tx.deadline = options.timeout.map(|timeout| Instant::now() + timeout);
+        self.tx.hooks.push(Hooks::default());
+        self.tx.resets.query_only = backend == Backend::Sqlite && options.read_only;
+        self.db.observers().emit(&Event::TransactionBegan);
+        for statement in after {
+            if let Err(error) = self.send(statement).await {
+                self.tx.live = 0;
+                self.settle().await.ok();
+                return Err(error);
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits `level`: `COMMIT` for the outermost, `RELEASE SAVEPOINT` for the others. A level
+    /// where a statement failed is rolled back instead, and the commit is an error.
+    pub(crate) async fn commit_level(&mut self, level: u32) -> Result<()> {
+        self.before_statement().await?;
+        if let Some(kind) = self.tx.failure_at(level) {
+            self.rollback_level(level).await?;
+            return Err(Error::new(
+                ErrorKind::TransactionAborted,
+                format!(
+                    "a statement in this transaction failed ({kind}), so it was rolled back \
+                     instead of committed; handle the error by rolling back a savepoint \
+                     (a nested transaction) around the statement, or let it end the transaction"
+                ),
+            ));
+        }
+        if level > 1 {
+            let released = self.send(fixed(format!(
+                "RELEASE SAVEPOINT {}",
+                savepoint_name(level)
+            )));
+            if let Err(error) = released.await {
+                self.tx.record_failure(error.kind());
+                return Err(error);
+            }
+            self.tx.released(level);
+            return Ok(());
+        }
+        let summary = self.tx.summary();
+        match self.send(fixed("COMMIT")).await {
+            Ok(_) => {
+                let callbacks = self.tx.committed();
+                self.put_settings_back().await.ok();
+                self.ended(TransactionOutcome::Committed, summary, callbacks);
+                Ok(())
+            }
+            Err(error) if error.kind() == ErrorKind::ConnectionLost => {
+                // The server may have committed before the connection broke. The level stays
+                // counted open, so the connection is closed rather than reused.
+                Err(Error::new(
+                    ErrorKind::CommitOutcomeUnknown,
+                    "the connection was lost while COMMIT was in flight: the transaction may or \
+                     may not have been committed; check the data before retrying",
+                )
+                .with_source(error))
+            }
+            Err(error) => {
+                // A refused COMMIT (serialization failure, deferred constraint) ended the
+                // transaction on PostgreSQL; SQLite keeps it open after "busy". Roll back to be
+                // sure, so the outcome is certain: nothing was committed.
+                self.rollback_outermost().await.ok();
+                Err(error)
+            }
+        }
+    }
+
+    /// Rolls back `level`.
+    pub(crate) async fn rollback_level(&mut self, level: u32) -> Result<()> {
+        if level == 1 {
+            return self.rollback_outermost().await;
+        }
+        self.settle_to(level).await?;
+        self.rollback_savepoint(level).await
+    }
+
+    /// Rolls back the levels inside `level`, whose handles are gone.
+    async fn settle_to(&mut self, level: u32) -> Result<()> {
+        while self.tx.open > level {
+            let inner = self.tx.open;
+            self.rollback_savepoint(inner).await?;
+        }
+        Ok(())
+    }
+
+    async fn rollback_savepoint(&mut self, level: u32) -> Result<()> {
+        let name = savepoint_name(level);
+        self.send(fixed(format!("ROLLBACK TO SAVEPOINT {name}")))
+            .await?;
+        self.send(fixed(format!("RELEASE SAVEPOINT {name}")))
+            .await?;
+        run_callbacks(self.tx.rolled_back_to(level));
+        Ok(())
+    }
+
+    async fn rollback_outermost(&mut self) -> Result<()> {
+        let summary = self.tx.summary();
+        match self.send(fixed("ROLLBACK")).await {
+            Ok(_) => {}
+            Err(error) if nothing_to_roll_back(&error) => {}
+            Err(error) => return Err(error),
+        }
+        let callbacks = self.tx.rolled_back_to(1);
+        self.put_settings_back().await?;
+        self.ended(TransactionOutcome::RolledBack, summary, callbacks);
+        Ok(())
+    }
+
+    /// Rolls back whatever is open, for a connection whose handles are all gone: the clean-up
+    /// before an abandoned connection may go back to the pool.
+    pub(crate) async fn abandon_transaction(&mut self) -> Result<()> {
+        self.tx.live = 0;
+        if self.tx.open > 0 {
+            self.tx.open = 1;
+            self.rollback_outermost().await
+        } else {
+            self.put_settings_back().await
+        }
+    }
+
+    /// Restores the session settings a transaction changed.
+    async fn put_settings_back(&mut self) -> Result<()> {
+        let resets = self.tx.resets;
+        if resets.lock_wait_timeout {
+            self.send(fixed("SET SESSION innodb_lock_wait_timeout = DEFAULT"))
+                .await?;
+        }
+        if resets.query_only {
+            self.send(fixed("PRAGMA query_only = OFF")).await?;
+        }
+        self.tx.resets = Default::default();
+        Ok(())
+    }
+
+    /// Counts and reports the end of the outermost level, then runs its callbacks.
+    fn ended(&self, outcome: TransactionOutcome, summary: Summary, callbacks: Vec<Callback>) {
+        let duration = summary.began.map_or(Duration::ZERO, |(at, _)| at.elapsed());
+        if let Some((_, location)) = summary.began
+            && !summary.long_reported
+        {
+            self.report_if_long(duration, location);
+        }
+        let counters = self.db.counters();
+        match outcome {
+            TransactionOutcome::Committed => counters.commits.fetch_add(1, Relaxed),
+            TransactionOutcome::RolledBack => counters.rollbacks.fetch_add(1, Relaxed),
+        };
+        counters.add_transaction_time(duration);
+        self.db
+            .observers()
+            .emit(&Event::TransactionEnded { outcome, duration });
+        run_callbacks(callbacks);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::IsolationLevel;
+
+    fn texts(backend: Backend, options: TransactionOptions) -> Vec<String> {
+        let (before, after) = begin_statements(backend, &options);
+        before
+            .into_iter()
+            .chain(after)
+            .map(|s| s.sql.into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn begin_speaks_each_dialect() {
+        let options = TransactionOptions::new()
+            .isolation(IsolationLevel::Serializable)
+            .read_only()
+            .timeout(Duration::from_millis(1500));
+        assert_eq!(
+            texts(Backend::Postgres, options),
+            [
+                "BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY",
+                "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $1, true)"
+            ]
+        );
+        assert_eq!(
+            texts(Backend::MySql, options),
+            [
+                "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+                "SET SESSION innodb_lock_wait_timeout = ?",
+                "START TRANSACTION READ ONLY"
+            ]
+        );
+        assert_eq!(
+            texts(
+                Backend::Sqlite,
+                options.sqlite_locking(SqliteLocking::Immediate)
+            ),
+            ["BEGIN IMMEDIATE", "PRAGMA query_only = ON"]
+        );
+        assert_eq!(
+            texts(Backend::Postgres, TransactionOptions::new()),
+            ["BEGIN"]
+        );
+        assert_eq!(
+            texts(Backend::Postgres, TransactionOptions::new().read_only()),
+            ["BEGIN READ ONLY"]
+        );
+    }
+}

@@ -1,0 +1,541 @@
+//! Transactions on every backend: the closure and explicit forms, savepoints, the commit rule
+//! (a failed statement means no commit), hooks, options, timeouts, retries and what happens
+//! when a transaction's future or task is dropped at an awkward moment.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use covet::prelude::*;
+use covet::{IsolationLevel, RetryPolicy, SqliteLocking, TransactionOptions};
+
+use super::errors::Scalar;
+use crate::TestDb;
+
+#[covet::model(table = "ledger")]
+#[derive(Debug)]
+pub struct Entry {
+    #[covet(primary_key)]
+    pub id: i64,
+    /// Which unit of work wrote the row.
+    pub batch: i64,
+    #[covet(max_length = 40)]
+    pub note: String,
+}
+
+#[covet::model(table = "tx_counter")]
+#[derive(Debug)]
+pub struct Counter {
+    #[covet(primary_key, auto_increment = false)]
+    pub id: i64,
+    pub value: i64,
+}
+
+fn entry(batch: i64, note: &str) -> Entry {
+    Entry {
+        id: 0,
+        batch,
+        note: note.into(),
+    }
+}
+
+async fn notes(db: &Database) -> Vec<String> {
+    Entry::query()
+        .order_by(Entry::id.asc())
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.note)
+        .collect()
+}
+
+pub async fn the_closure_commits_on_ok_and_rolls_back_on_err(t: &TestDb) {
+    t.create(&[Entry::TABLE]).await;
+    let kept =
+        t.db.transaction(|tx| {
+            Box::pin(async move {
+                entry(1, "kept").insert(&mut *tx).await?;
+                Ok::<_, covet::Error>(7)
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(kept, 7);
+
+    let refused: Result<(), covet::Error> =
+        t.db.transaction(|tx| {
+            Box::pin(async move {
+                entry(2, "undone").insert(&mut *tx).await?;
+                Err(covet::Error::other("changed my mind"))
+            })
+        })
+        .await;
+    assert_eq!(refused.unwrap_err().message(), "changed my mind");
+    assert_eq!(notes(&t.db).await, ["kept"]);
+    let stats = t.db.transaction_stats();
+    assert_eq!((stats.commits, stats.rollbacks), (1, 1));
+}
+
+pub async fn explicit_transactions_commit_roll_back_and_roll_back_when_dropped(t: &TestDb) {
+    t.create(&[Entry::TABLE]).await;
+    let mut tx = t.db.begin().await.unwrap();
+    entry(1, "committed").insert(&mut tx).await.unwrap();
+    // Inside the transaction its own write is visible; outside it is not yet.
+    assert_eq!(Entry::query().count(&mut tx).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+
+    let mut tx = t.db.begin().await.unwrap();
+    entry(2, "rolled back").insert(&mut tx).await.unwrap();
+    tx.rollback().await.unwrap();
+
+    let mut tx = t.db.begin().await.unwrap();
+    entry(3, "dropped").insert(&mut tx).await.unwrap();
+    drop(tx);
+
+    assert_eq!(notes(&t.db).await, ["committed"]);
+}
+
+pub async fn rolling_back_a_nested_level_keeps_the_outer_work(t: &TestDb) {
+    t.create(&[Entry::TABLE]).await;
+    let mut tx = t.db.begin().await.unwrap();
+    entry(1, "outer").insert(&mut tx).await.unwrap();
+    {
+        let mut middle = tx.begin().await.unwrap();
+        assert_eq!(middle.level(), 2);
+        entry(1, "middle").insert(&mut middle).await.unwrap();
+        {
+            let mut inner = middle.begin().await.unwrap();
+            assert_eq!(inner.level(), 3);
+            entry(1, "inner, rolled back")
+                .insert(&mut inner)
+                .await
+                .unwrap();
+            inner.rollback().await.unwrap();
+        }
+        {
+            let mut inner = middle.begin().await.unwrap();
+            entry(1, "inner, dropped").insert(&mut inner).await.unwrap();
+        }
+        // The dropped level is rolled back before the next statement of its parent.
+        entry(1, "middle again").insert(&mut middle).await.unwrap();
+        middle.commit().await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(notes(&t.db).await, ["outer", "middle", "middle again"]);
+}
+
+pub async fn a_failed_statement_makes_the_commit_fail_even_when_ignored(t: &TestDb) {
+    t.create(&[Counter::TABLE]).await;
+    let mut tx = t.db.begin().await.unwrap();
+    Counter { id: 1, value: 1 }.insert(&mut tx).await.unwrap();
+    let duplicate = Counter { id: 1, value: 2 }.insert(&mut tx).await;
+    assert_eq!(duplicate.unwrap_err().kind(), ErrorKind::UniqueViolation);
+    // On PostgreSQL the transaction is now aborted and COMMIT would answer ROLLBACK without an
+    // error; covet refuses on every backend alike.
+    let error = tx.commit().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::TransactionAborted);
+    assert!(error.message().contains("unique"), "{error}");
+    assert_eq!(Counter::query().count(&t.db).await.unwrap(), 0);
+
+    // The closure form: the error is caught inside, the closure returns Ok, nothing commits.
+    let result =
+        t.db.transaction(|tx| {
+            Box::pin(async move {
+                Counter { id: 1, value: 1 }.insert(&mut *tx).await?;
+                let _ignored = Counter { id: 1, value: 2 }.insert(&mut *tx).await;
+                Ok::<_, covet::Error>(())
+            })
+        })
+        .await;
+    assert_eq!(result.unwrap_err().kind(), ErrorKind::TransactionAborted);
+    assert_eq!(Counter::query().count(&t.db).await.unwrap(), 0);
+}
+
+pub async fn a_failure_inside_a_rolled_back_savepoint_does_not_block_the_commit(t: &TestDb) {
+    t.create(&[Counter::TABLE]).await;
+    t.db.transaction(|tx| {
+        Box::pin(async move {
+            Counter { id: 1, value: 1 }.insert(&mut *tx).await?;
+            let nested = tx
+                .transaction(|inner| {
+                    Box::pin(async move { Counter { id: 1, value: 2 }.insert(&mut *inner).await })
+                })
+                .await;
+            assert_eq!(nested.unwrap_err().kind(), ErrorKind::UniqueViolation);
+            // The outer transaction goes on, even on PostgreSQL.
+            Counter { id: 2, value: 2 }.insert(&mut *tx).await?;
+            Ok::<_, covet::Error>(())
+        })
+    })
+    .await
+    .unwrap();
+    assert_eq!(Counter::query().count(&t.db).await.unwrap(), 2);
+}
+
+pub async fn commit_callbacks_wait_for_the_outermost_commit(t: &TestDb) {
+    t.create(&[Entry::TABLE]).await;
+    let log = Arc::new(std::sync::Mutex::new(Vec::<&'static str>::new()));
+    let note = |what: &'static str| {
+        let log = log.clone();
+        move || log.lock().unwrap().push(what)
+    };
+
+    let mut tx = t.db.begin().await.unwrap();
+    tx.on_commit(note("outer committed"));
+    tx.on_rollback(note("outer rolled back"));
+    {
+        let mut kept = tx.begin().await.unwrap();
+        kept.on_commit(note("released level committed"));
+        kept.commit().await.unwrap();
+    }
+    {
+        let mut undone = tx.begin().await.unwrap();
+        undone.on_commit(note("rolled back level committed"));
+        undone.on_rollback(note("inner rolled back"));
+        undone.rollback().await.unwrap();
+    }
+    assert_eq!(*log.lock().unwrap(), ["inner rolled back"]);
+    tx.commit().await.unwrap();
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            "inner rolled back",
+            "outer committed",
+            "released level committed"
+        ]
+    );
+
+    log.lock().unwrap().clear();
+    let mut tx = t.db.begin().await.unwrap();
+    tx.on_commit(note("never"));
+    tx.on_rollback(note("rolled back"));
+    tx.rollback().await.unwrap();
+    assert_eq!(*log.lock().unwrap(), ["rolled back"]);
+}
+
+pub async fn a_read_only_transaction_refuses_writes_and_leaves_the_connection_writable(t: &TestDb) {
+    t.create(&[Entry::TABLE]).await;
+    let mut session = t.db.session().await.unwrap();
+    let mut tx = session
+        .begin_with(TransactionOptions::new().read_only())
+        .await
+        .unwrap();
+    assert_eq!(Entry::query().count(&mut tx).await.unwrap(), 0);
+    assert!(entry(1, "refused").insert(&mut tx).await.is_err());
+    tx.rollback().await.unwrap();
+    // The same connection writes again afterwards (SQLite's query_only was switched back).
+    entry(1, "written").insert(&mut session).await.unwrap();
+    drop(session);
+    assert_eq!(notes(&t.db).await, ["written"]);
+}
+
+pub async fn every_isolation_level_begins_in_the_dialects_syntax(t: &TestDb) {
+    for level in [
+        IsolationLevel::ReadUncommitted,
+        IsolationLevel::ReadCommitted,
+        IsolationLevel::RepeatableRead,
+        IsolationLevel::Serializable,
+    ] {
+        let mut tx =
+            t.db.begin_with(TransactionOptions::new().isolation(level))
+                .await
+                .unwrap();
+        if t.backend == Backend::Postgres {
+            // PostgreSQL reports the level; READ UNCOMMITTED runs as READ COMMITTED.
+            let serializable: Vec<Scalar> = covet::unchecked_sql(
+                "SELECT CASE current_setting('transaction_isolation') \
+                   WHEN 'serializable' THEN 3 WHEN 'repeatable read' THEN 2 ELSE 1 END::bigint AS value",
+            )
+            .fetch_all(&mut tx)
+            .await
+            .unwrap();
+            let expected = match level {
+                IsolationLevel::Serializable => 3,
+                IsolationLevel::RepeatableRead => 2,
+                _ => 1,
+            };
+            assert_eq!(serializable[0].value, expected, "{level:?}");
+        }
+        tx.commit().await.unwrap();
+    }
+    for locking in [
+        SqliteLocking::Deferred,
+        SqliteLocking::Immediate,
+        SqliteLocking::Exclusive,
+    ] {
+        let tx =
+            t.db.begin_with(TransactionOptions::new().sqlite_locking(locking))
+                .await
+                .unwrap();
+        tx.commit().await.unwrap();
+    }
+}
+
+pub async fn a_transaction_past_its_timeout_is_rolled_back(t: &TestDb) {
+    t.create(&[Entry::TABLE]).await;
+    let options = TransactionOptions::new().timeout(Duration::from_millis(200));
+    let started = Instant::now();
+    let result: Result<(), covet::Error> =
+        t.db.transaction_with(options, |tx| {
+            Box::pin(async move {
+                entry(1, "too slow").insert(&mut *tx).await?;
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                Ok(())
+            })
+        })
+        .await;
+    assert_eq!(result.unwrap_err().kind(), ErrorKind::TransactionTimeout);
+    assert!(started.elapsed() < Duration::from_secs(4));
+
+    // The explicit form refuses statements after the deadline.
+    let mut tx = t.db.begin_with(options).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    let late = entry(2, "late").insert(&mut tx).await;
+    assert_eq!(late.unwrap_err().kind(), ErrorKind::TransactionTimeout);
+    drop(tx);
+
+    wait_until_every_connection_is_back(&t.db).await;
+    assert!(notes(&t.db).await.is_empty());
+}
+
+/// Polls until nothing holds a connection: rollbacks of dropped transactions run in the
+/// background.
+pub async fn wait_until_every_connection_is_back(db: &Database) {
+    let started = Instant::now();
+    while db.pool_stats().in_use > 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "connections still in use: {:?}",
+            db.pool_stats()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Asserts on the server that no connection of the pool is inside a transaction: every pooled
+/// connection is checked out at once and asked.
+pub async fn assert_no_pooled_connection_in_a_transaction(db: &Database, backend: Backend) {
+    wait_until_every_connection_is_back(db).await;
+    if backend == Backend::Postgres {
+        let open: Vec<Scalar> = covet::unchecked_sql(
+            "SELECT count(*) AS value FROM pg_stat_activity \
+             WHERE datname = current_database() AND state LIKE 'idle in transaction%'",
+        )
+        .fetch_all(db)
+        .await
+        .unwrap();
+        assert_eq!(open[0].value, 0, "a connection is idle in a transaction");
+    }
+    let mut sessions = Vec::new();
+    for _ in 0..db.pool_stats().size {
+        sessions.push(db.session().await.unwrap());
+    }
+    for session in &mut sessions {
+        let in_transaction = match backend {
+            Backend::Postgres => {
+                // PostgreSQL refuses a savepoint outside a transaction block.
+                let probe = covet::unchecked_sql("SAVEPOINT covet_probe")
+                    .execute(&mut *session)
+                    .await;
+                probe.is_ok()
+            }
+            Backend::MySql => {
+                let rows: Vec<Scalar> =
+                    covet::unchecked_sql("SELECT CAST(@@in_transaction AS SIGNED) AS value")
+                        .fetch_all(&mut *session)
+                        .await
+                        .unwrap();
+                rows[0].value == 1
+            }
+            _ => {
+                // SQLite refuses BEGIN inside a transaction.
+                let began = covet::unchecked_sql("BEGIN").execute(&mut *session).await;
+                if began.is_ok() {
+                    covet::unchecked_sql("ROLLBACK")
+                        .execute(&mut *session)
+                        .await
+                        .unwrap();
+                }
+                began.is_err()
+            }
+        };
+        assert!(
+            !in_transaction,
+            "a pooled connection is inside a transaction"
+        );
+    }
+}
+
+pub async fn aborted_tasks_never_leave_a_connection_in_a_transaction(t: &TestDb) {
+    t.create(&[Entry::TABLE]).await;
+    let db = covet::PoolOptions::new()
+        .max_connections(4)
+        .connect(&t.url)
+        .await
+        .unwrap();
+    // Tasks abort at staggered moments: before BEGIN is answered, between statements, during
+    // COMMIT, after it.
+    let mut tasks = Vec::new();
+    for batch in 0..40_i64 {
+        let db = db.clone();
+        let task = tokio::spawn(async move {
+            let _ = db
+                .transaction(|tx| {
+                    Box::pin(async move {
+                        entry(batch, "first").insert(&mut *tx).await?;
+                        tokio::task::yield_now().await;
+                        entry(batch, "second").insert(&mut *tx).await?;
+                        Ok::<_, covet::Error>(())
+                    })
+                })
+                .await;
+        });
+        let delay = Duration::from_micros(250 * u64::try_from(batch % 20).unwrap());
+        tasks.push((task, delay));
+    }
+    for (task, delay) in tasks {
+        tokio::time::sleep(delay).await;
+        task.abort();
+        let _ = task.await;
+    }
+    // Explicit transactions dropped mid-way, including while BEGIN is in flight.
+    for round in 0..10_u64 {
+        let begin = db.begin();
+        let _ = tokio::time::timeout(Duration::from_micros(100 * round), begin).await;
+        let mut tx = db.begin().await.unwrap();
+        entry(1000, "dropped").insert(&mut tx).await.unwrap();
+        let commit = tx.commit();
+        let _ = tokio::time::timeout(Duration::from_micros(50 * round), commit).await;
+    }
+
+    assert_no_pooled_connection_in_a_transaction(&db, t.backend).await;
+    // Every batch committed both rows or neither.
+    let rows = Entry::query()
+        .filter(Entry::batch.lt(1000))
+        .all(&db)
+        .await
+        .unwrap();
+    for batch in 0..40 {
+        let written = rows.iter().filter(|e| e.batch == batch).count();
+        assert!(
+            written == 0 || written == 2,
+            "batch {batch} wrote {written} row(s)"
+        );
+    }
+    db.close().await;
+}
+
+pub async fn a_deadlock_is_retried_and_both_transfers_land_once(t: &TestDb) {
+    if t.backend == Backend::Sqlite {
+        // SQLite has one writer at a time: two writers do not deadlock, they wait (see
+        // two_sqlite_writers_are_retried_until_both_land).
+        return;
+    }
+    t.create(&[Counter::TABLE]).await;
+    for id in [1, 2] {
+        Counter { id, value: 0 }.insert(&t.db).await.unwrap();
+    }
+    let barrier = Arc::new(tokio::sync::Barrier::new(2));
+    let attempts = Arc::new(AtomicU32::new(0));
+    let transfer = |first: i64, second: i64| {
+        let db = t.db.clone();
+        let barrier = barrier.clone();
+        let attempts = attempts.clone();
+        async move {
+            let options = TransactionOptions::new().retry(RetryPolicy::new(5));
+            db.transaction_with(options, |tx| {
+                let barrier = barrier.clone();
+                let attempt = attempts.fetch_add(1, Ordering::SeqCst);
+                Box::pin(async move {
+                    let mut a = Counter::get(&mut *tx, first).await?;
+                    a.value += 1;
+                    a.update(&mut *tx).await?;
+                    if attempt < 2 {
+                        // Both first attempts hold their first row before either asks for
+                        // its second.
+                        barrier.wait().await;
+                    }
+                    let mut b = Counter::get(&mut *tx, second).await?;
+                    b.value += 1;
+                    b.update(&mut *tx).await?;
+                    Ok::<_, covet::Error>(())
+                })
+            })
+            .await
+        }
+    };
+    let (one, two) = tokio::join!(transfer(1, 2), transfer(2, 1));
+    one.unwrap();
+    two.unwrap();
+    let values: Vec<i64> = Counter::query()
+        .order_by(Counter::id.asc())
+        .all(&t.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.value)
+        .collect();
+    assert_eq!(values, [2, 2], "each transfer landed exactly once");
+    assert!(
+        attempts.load(Ordering::SeqCst) >= 3,
+        "one transaction was retried"
+    );
+    assert!(t.db.transaction_stats().retries >= 1);
+}
+
+pub async fn two_sqlite_writers_are_retried_until_both_land(t: &TestDb) {
+    if t.backend != Backend::Sqlite {
+        return;
+    }
+    t.create(&[Counter::TABLE]).await;
+    Counter { id: 1, value: 0 }.insert(&t.db).await.unwrap();
+    let barrier = Arc::new(tokio::sync::Barrier::new(2));
+    let attempts = Arc::new(AtomicU32::new(0));
+    let increment = || {
+        let db = t.db.clone();
+        let barrier = barrier.clone();
+        let attempts = attempts.clone();
+        async move {
+            // Deferred: both read, then both try to write; the loser's snapshot is stale and
+            // SQLite refuses it ("database is locked"), a transient failure.
+            let options = TransactionOptions::new()
+                .sqlite_locking(SqliteLocking::Deferred)
+                .retry(RetryPolicy::new(10));
+            db.transaction_with(options, |tx| {
+                let barrier = barrier.clone();
+                let attempt = attempts.fetch_add(1, Ordering::SeqCst);
+                Box::pin(async move {
+                    let mut counter = Counter::get(&mut *tx, 1).await?;
+                    if attempt < 2 {
+                        barrier.wait().await;
+                    }
+                    counter.value += 1;
+                    counter.update(&mut *tx).await?;
+                    Ok::<_, covet::Error>(())
+                })
+            })
+            .await
+        }
+    };
+    let (one, two) = tokio::join!(increment(), increment());
+    one.unwrap();
+    two.unwrap();
+    assert_eq!(Counter::get(&t.db, 1).await.unwrap().value, 2);
+    assert!(t.db.transaction_stats().retries >= 1);
+}
+
+pub async fn sessions_and_transactions_run_the_same_code(t: &TestDb) {
+    t.create(&[Entry::TABLE]).await;
+    async fn record(executor: impl covet::Executor<'_>, batch: i64) -> covet::Result<Entry> {
+        entry(batch, "shared code").insert(executor).await
+    }
+    record(&t.db, 1).await.unwrap();
+    let mut session = t.db.session().await.unwrap();
+    record(&mut session, 2).await.unwrap();
+    let mut tx = session.begin().await.unwrap();
+    record(&mut tx, 3).await.unwrap();
+    tx.commit().await.unwrap();
+    drop(session);
+    assert_eq!(Entry::query().count(&t.db).await.unwrap(), 3);
+}
