@@ -3,8 +3,8 @@
 //! `is_transient`.
 //!
 //! Most failures go through covet's public API. Lock conflicts need a second transaction that
-//! holds locks while covet runs, and covet has no transactions API yet, so that transaction is
-//! a raw sqlx connection ([`Raw`]); where the failing statement itself can only be issued
+//! holds locks while covet runs; that one is a raw sqlx connection ([`Raw`]), so the lock holder
+//! is independent of the code under test. Where the failing statement itself can only be issued
 //! inside such a transaction, its sqlx error is converted with `covet::Error::from`, which is
 //! the same classification every covet operation uses.
 //!
