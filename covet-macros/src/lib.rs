@@ -32,11 +32,12 @@ use proc_macro::TokenStream;
 /// ```
 ///
 /// Model arguments: `table = "name"` (default: the struct's name in snake case),
-/// `primary_key(a, b)` for a composite key, `index(a, b)` and `unique(a, b)` for composite
+/// `renamed_from = "old_name"` (the table's previous name, for migrations), `primary_key(a, b)` for a composite key, `index(a, b)` and `unique(a, b)` for composite
 /// indexes (repeatable; fields by their Rust names).
 ///
 /// Field attributes, inside `#[covet(...)]`: `primary_key`, `auto_increment` /
-/// `auto_increment = false`, `column = "name"`, `unique`, `index`, `default = <literal>` or
+/// `auto_increment = false`, `column = "name"`, `renamed_from = "old_name"` (the column's
+/// previous name, for migrations), `unique`, `index`, `default = <literal>` or
 /// `default = now`, `generated`, `max_length = N`, `text`, `precision = P`, `scale = S`,
 /// `references = OtherModel`, `on_delete = <action>`, `on_update = <action>` (actions:
 /// `cascade`, `restrict`, `set_null`, `set_default`, `no_action`), and `skip` for a field that

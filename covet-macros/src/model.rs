@@ -122,6 +122,24 @@ mod tests {
     }
 
     #[test]
+    fn renamed_table_and_columns() {
+        let out = super::expand(
+            quote!(table = "people", renamed_from = "persons"),
+            quote! {
+                pub struct Person {
+                    #[covet(primary_key)]
+                    pub id: i64,
+                    #[covet(renamed_from = "name")]
+                    pub full_name: String,
+                    #[covet(column = "mail", renamed_from = "email", unique)]
+                    pub address: String,
+                }
+            },
+        );
+        insta::assert_snapshot!(pretty(&out));
+    }
+
+    #[test]
     fn errors_keep_the_struct_and_drop_covet_attributes() {
         let out = super::expand(
             quote!(),

@@ -146,6 +146,36 @@ impl Schema {
                 }
                 table.primary_key = to.clone();
             }
+            Operation::RenameTable { table, to } => {
+                assert_eq!(self.tables.get(&table.name), Some(table), "{op}: differs");
+                assert!(!self.tables.contains_key(to), "{op}: {to} exists");
+                self.rename_table(&table.name, to);
+            }
+            Operation::RenameColumn {
+                table: name,
+                column,
+                to,
+            } => {
+                let table = self.table_mut(op);
+                assert_eq!(table.column(&column.name), Some(column), "{op}: differs");
+                assert!(table.column(to).is_none(), "{op}: {to} exists");
+                self.rename_column(name, &column.name, to);
+            }
+            Operation::RenameIndex { index, to, .. } => {
+                let table = self.table_mut(op);
+                assert_eq!(table.index(&index.name), Some(index), "{op}: differs");
+                assert!(table.index(to).is_none(), "{op}: {to} exists");
+                table.rename_index(&index.name, to);
+            }
+            Operation::RenameForeignKey {
+                foreign_key, to, ..
+            } => {
+                let table = self.table_mut(op);
+                let name = &foreign_key.name;
+                assert_eq!(table.foreign_key(name), Some(foreign_key), "{op}: differs");
+                assert!(table.foreign_key(to).is_none(), "{op}: {to} exists");
+                table.rename_foreign_key(name, to);
+            }
         }
     }
 

@@ -1,12 +1,13 @@
 //! Comparing two schemas: the operations that turn one into the other, in a safe order.
 
 mod order;
+mod rename;
 mod table;
 
 use std::collections::BTreeSet;
 
 use crate::operation::Operation;
-use crate::snapshot::Schema;
+use crate::snapshot::{Renames, Schema};
 
 #[cfg(test)]
 pub(crate) use table::same_columns;
@@ -14,13 +15,15 @@ pub(crate) use table::same_columns;
 /// The operations that turn `old` into `new`, in an order that is safe to apply.
 ///
 /// Nothing is guessed: a table or column that disappears while another appears is a drop and
-/// an add (renames will be declared on the model), and a column whose type changes is an
-/// [`AlterColumnType`](Operation::AlterColumnType), never a drop and an add. Identical schemas
-/// give no operation. Column order is not compared: no dialect can reorder columns, and
-/// reordering a struct's fields must not produce a migration.
+/// an add (renames are declared on the models and followed by [`diff_with_renames`]), and a
+/// column whose type changes is an [`AlterColumnType`](Operation::AlterColumnType), never a
+/// drop and an add. Identical schemas give no operation. Column order is not compared: no
+/// dialect can reorder columns, and reordering a struct's fields must not produce a migration.
 ///
 /// The order, phase by phase (within a phase, by table name, then as the models list things):
 ///
+/// 0. renames ([`diff_with_renames`] only): tables, then columns, then the indexes and foreign
+///    keys named after them; every later operation uses the new names;
 /// 1. drop foreign keys: removed or changed ones, the ones split off dropped tables to break
 ///    cycles, and unchanged ones that a type or primary key change below would trip over
 ///    (MySQL refuses to alter a column in a foreign key; PostgreSQL to drop a key one
@@ -68,7 +71,81 @@ pub(crate) use table::same_columns;
 /// # Ok::<(), covet_migrate::SnapshotError>(())
 /// ```
 pub fn diff(old: &Schema, new: &Schema) -> Vec<Operation> {
+    diff_with_renames(old, new, &Renames::default())
+}
+
+/// Like [`diff`], following the renames the models declare (`renamed_from`; see [`Renames`]).
+///
+/// A table declared renamed from `old_name` becomes a [`RenameTable`](Operation::RenameTable)
+/// when `old` has a table `old_name` and none under the new name, and `new` has the new name
+/// and no `old_name`; the renamed table is then diffed against the new one like any other, so
+/// a renamed column may also change type, and so on. The same holds for the columns of a table
+/// ([`RenameColumn`](Operation::RenameColumn)). Indexes and foreign keys whose covet-given
+/// names change with a rename are renamed too ([`RenameIndex`](Operation::RenameIndex),
+/// [`RenameForeignKey`](Operation::RenameForeignKey)), not dropped and created again. Renames
+/// come first (phase 0 in [`diff`]'s order), and the way down renames back last.
+///
+/// A declaration whose old name is not in `old` (the rename was migrated already, or never
+/// happened) does nothing, so `renamed_from` may stay on a model for good. Nor does one that
+/// `old` and `new` make ambiguous: a rename to a name `old` still has, from a name `new` still
+/// has, or from a name two declarations claim (so renames do not chain or swap within one
+/// migration). [`Renames::from_registry`] refuses the last two outright.
+///
+/// # Examples
+///
+/// ```
+/// use covet_migrate::{Renames, Schema, diff, diff_with_renames};
+///
+/// mod v1 {
+///     #[covet::model(table = "persons")]
+///     pub struct Person {
+///         #[covet(primary_key)]
+///         pub id: i64,
+///         #[covet(max_length = 100)]
+///         pub name: String,
+///     }
+/// }
+///
+/// mod v2 {
+///     #[covet::model(table = "people", renamed_from = "persons")]
+///     pub struct Person {
+///         #[covet(primary_key)]
+///         pub id: i64,
+///         #[covet(max_length = 200, renamed_from = "name")]
+///         pub full_name: String,
+///     }
+/// }
+///
+/// static BEFORE: covet::Registry = covet::models![v1::Person];
+/// static AFTER: covet::Registry = covet::models![v2::Person];
+///
+/// let old = Schema::from_registry(&BEFORE)?;
+/// let new = Schema::from_registry(&AFTER)?;
+/// let renames = Renames::from_registry(&AFTER)?;
+/// let listed = |ops: Vec<covet_migrate::Operation>| -> Vec<String> {
+///     ops.iter().map(ToString::to_string).collect()
+/// };
+/// assert_eq!(
+///     listed(diff_with_renames(&old, &new, &renames)),
+///     [
+///         "rename table persons to people",
+///         "rename column people.name to full_name",
+///         "alter column people.full_name type",
+///     ]
+/// );
+/// // Without the declarations, the same change loses the table's rows.
+/// assert_eq!(listed(diff(&old, &new)), ["drop table persons", "create table people"]);
+///
+/// // Once migrated, the snapshot has the new names: the declarations do nothing more.
+/// let snapshot = Schema::from_json(&new.to_json())?;
+/// assert!(diff_with_renames(&snapshot, &new, &renames).is_empty());
+/// # Ok::<(), covet_migrate::SnapshotError>(())
+/// ```
+pub fn diff_with_renames(old: &Schema, new: &Schema, renames: &Renames) -> Vec<Operation> {
     let mut phases = Phases::default();
+    let renamed = rename::follow(old, new, renames);
+    phases.renames = renamed.operations;
+    let old = &*renamed.old;
 
     let dropped: BTreeSet<&str> = names_missing_from(old, new);
     let created: BTreeSet<&str> = names_missing_from(new, old);
@@ -118,6 +195,7 @@ fn names_missing_from<'a>(schema: &'a Schema, other: &Schema) -> BTreeSet<&'a st
 /// The operations of a diff, grouped by the phase they run in (see [`diff`]).
 #[derive(Default)]
 struct Phases {
+    renames: Vec<Operation>,
     drop_foreign_keys: Vec<Operation>,
     drop_indexes: Vec<Operation>,
     drop_tables: Vec<Operation>,
@@ -135,6 +213,7 @@ struct Phases {
 impl Phases {
     fn into_operations(self) -> Vec<Operation> {
         let phases = [
+            self.renames,
             self.drop_foreign_keys,
             self.drop_indexes,
             self.drop_tables,

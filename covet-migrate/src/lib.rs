@@ -10,7 +10,9 @@
 //!   from the models ([`Schema::from_registry`], [`Schema::from_tables`]) and written as the
 //!   snapshot stored with each migration: deterministic, pretty JSON with sorted keys and a
 //!   [`FORMAT_VERSION`] ([`Schema::to_json`], [`Schema::from_json`]).
-//! - [`diff()`]: the [`Operation`]s that turn one schema into another, in a safe order.
+//! - [`diff()`]: the [`Operation`]s that turn one schema into another, in a safe order;
+//!   [`diff_with_renames`] also follows the tables and columns the models declare renamed
+//!   ([`Renames`], from `renamed_from`).
 //! - [`Operation::reverse`]: each operation's inverse, so a migration's down steps come from its
 //!   up steps alone.
 //! - [`Operation::risk`]: stable [`risk`] codes for operations that can lose data or fail on
@@ -19,6 +21,24 @@
 //!   typed exactly as covet's `CREATE TABLE`. On SQLite, what `ALTER TABLE` cannot do is a
 //!   [`RenderError::NeedsTableRebuild`]; on MySQL, restating a column takes its definition
 //!   ([`render_with_column`]).
+//!
+//! And on top of it, the generator:
+//!
+//! - [`Plan`] ([`plan`]): the whole SQL of a migration for one dialect, up and down, with each
+//!   direction's risks (the operations' codes and the dialect's own `D` codes) and the flags a
+//!   runner obeys (no transaction on MySQL/MariaDB, foreign keys off around SQLite's table
+//!   rebuild). SQLite changes that `ALTER TABLE` cannot make use SQLite's documented
+//!   table-rebuild procedure, once per table, keeping rows, indexes, foreign keys and
+//!   `AUTOINCREMENT` counters, checked with `PRAGMA foreign_key_check`. A required column gets
+//!   a one-off [`Backfill`] value for existing rows.
+//! - [`MigrationDir`] ([`files`]): the migrations folder, one `NNNN_name/` directory per
+//!   migration with `up.sql`, `down.sql` (a header of risks and directives, then the
+//!   statements) and `snapshot.json`; [`Migration::checksum`] (SHA-256 of `up.sql`) for the
+//!   runner; `covet.sum`, which detects hand edits and makes two branches that add migrations
+//!   conflict in git; [`Migration::embedded`] for migrations compiled into the program.
+//! - [`generate()`] ([`generate`](mod@generate)): `makemigrations` as a function: diff the
+//!   models against the latest snapshot, refuse destructive changes unless allowed (a model
+//!   that is no longer registered is never dropped silently), write the migration or nothing.
 //!
 //! ```
 //! use covet_migrate::{Operation, Schema, diff, risk};
@@ -66,8 +86,12 @@
 //! ## Decisions
 //!
 //! - **Renames are never guessed.** A table or column that disappears while another appears is
-//!   a drop and an add; renames will be declared on the model. A type change is always
-//!   [`AlterColumnType`](Operation::AlterColumnType), never a drop and an add.
+//!   a drop and an add, unless the model declares the old name (`renamed_from`): then it is a
+//!   rename that keeps the rows ([`diff_with_renames`]). The declaration is not part of the
+//!   snapshot (a rename is an event, not state); once the old name is gone from the snapshot
+//!   it does nothing, so it may stay on the model. Renames carry no risk code: they keep every
+//!   row and value. A type change is always [`AlterColumnType`](Operation::AlterColumnType),
+//!   never a drop and an add.
 //! - **An enum's variants are part of its type.** covet stores an enum as a string column with
 //!   a `CHECK` constraint named `constraint_name(table, &[column], "check")`. Adding or removing
 //!   a variant is an `AlterColumnType` from one [`ColumnType::Enum`] to another rather than a
@@ -98,12 +122,18 @@
 //!
 //! ## What comes next
 //!
-//! Not here yet: SQLite's table-rebuild procedure, migration files with SHA-256 checksums, the
-//! runner with its history table and lock, drift detection against a live database, declared
-//! renames, and the `cargo covet` command. Until then, [`covet::dev::create_tables`] creates tables directly for development.
+//! Not here yet: the runner with its history table and lock (it reads the files through
+//! [`MigrationDir`] or [`Migration::embedded`], records [`Migration::checksum`], and obeys each
+//! [`SqlScript`]'s flags), drift detection against a live database, the macro that embeds a
+//! migrations folder, and the `cargo covet` command (`makemigrations` calls [`generate()`],
+//! with `--allow-destructive` and `--backfill table.column=value`; a `rehash` command calls
+//! [`MigrationDir::rehash`]). Until then, [`covet::dev::create_tables`] creates tables directly for development.
 
 mod diff;
+pub mod files;
+pub mod generate;
 mod operation;
+pub mod plan;
 mod render;
 pub mod risk;
 pub mod snapshot;
@@ -113,10 +143,17 @@ mod apply;
 #[cfg(test)]
 mod test_models;
 
-pub use diff::diff;
+pub use diff::{diff, diff_with_renames};
+pub use files::{
+    Checksum, EmbeddedMigration, FilesError, InvalidChecksum, Migration, MigrationDir, SqlScript,
+};
+pub use generate::{
+    DESTRUCTIVE, GenerateError, GenerateOptions, Generated, WrittenMigration, generate,
+};
 pub use operation::Operation;
+pub use plan::{Backfill, Backfills, Plan, PlanError, Risk, Script};
 pub use render::{RenderError, render, render_with_column};
 pub use snapshot::{
-    Column, ColumnType, DefaultValue, FORMAT_VERSION, ForeignKey, Index, ReferentialAction, Schema,
-    SnapshotError, Table,
+    Column, ColumnType, DefaultValue, FORMAT_VERSION, ForeignKey, Index, ReferentialAction,
+    Renames, Schema, SnapshotError, Table,
 };

@@ -123,10 +123,55 @@ pub enum Operation {
         /// The new key's columns (empty to remove the key).
         to: Vec<String>,
     },
+    /// Rename a table, keeping its rows; declared on the model with `renamed_from`, never
+    /// guessed.
+    ///
+    /// The foreign keys of other tables follow it (every dialect updates them), and so do the
+    /// constraints covet names after the table without recording the name in the snapshot:
+    /// the primary key's `<table>_pkey` and each enum's `<table>_<column>_check`. Indexes and
+    /// foreign keys, whose names the snapshot records, are renamed by operations of their own
+    /// ([`RenameIndex`](Self::RenameIndex), [`RenameForeignKey`](Self::RenameForeignKey)).
+    RenameTable {
+        /// The table as it is before the rename, under its old name (its enums' `CHECK`s and
+        /// its key are renamed with it).
+        table: Table,
+        /// The new name.
+        to: String,
+    },
+    /// Rename a column, keeping its values; declared on the field with `renamed_from`, never
+    /// guessed. Indexes, keys and foreign keys (this table's and other tables') follow it, and
+    /// so does an enum's `CHECK`, named `<table>_<column>_check`.
+    RenameColumn {
+        /// The table.
+        table: String,
+        /// The column as it is before the rename, under its old name.
+        column: Column,
+        /// The new name.
+        to: String,
+    },
+    /// Rename an index, when a renamed table or column changes the name covet gives it.
+    RenameIndex {
+        /// The table.
+        table: String,
+        /// The index as it is before the rename, under its old name.
+        index: Index,
+        /// The new name.
+        to: String,
+    },
+    /// Rename a foreign key, when a renamed table or column changes the name covet gives it.
+    RenameForeignKey {
+        /// The referencing table.
+        table: String,
+        /// The foreign key as it is before the rename, under its old name.
+        foreign_key: ForeignKey,
+        /// The new name.
+        to: String,
+    },
 }
 
 impl Operation {
-    /// The name of the table the operation changes (the referencing one for a foreign key).
+    /// The name of the table the operation changes (the referencing one for a foreign key),
+    /// as it is named when the operation starts: a renamed table's old name.
     ///
     /// # Examples
     ///
@@ -134,10 +179,13 @@ impl Operation {
     /// use covet_migrate::{Operation, Table};
     ///
     /// assert_eq!(Operation::CreateTable(Table::new("tag")).table(), "tag");
+    /// let rename = Operation::RenameTable { table: Table::new("tag"), to: "label".into() };
+    /// assert_eq!(rename.table(), "tag");
     /// ```
     pub fn table(&self) -> &str {
         match self {
             Self::CreateTable(table) | Self::DropTable(table) => &table.name,
+            Self::RenameTable { table, .. } => &table.name,
             Self::AddColumn { table, .. }
             | Self::DropColumn { table, .. }
             | Self::AlterColumnType { table, .. }
@@ -148,7 +196,10 @@ impl Operation {
             | Self::DropIndex { table, .. }
             | Self::AddForeignKey { table, .. }
             | Self::DropForeignKey { table, .. }
-            | Self::ChangePrimaryKey { table, .. } => table,
+            | Self::ChangePrimaryKey { table, .. }
+            | Self::RenameColumn { table, .. }
+            | Self::RenameIndex { table, .. }
+            | Self::RenameForeignKey { table, .. } => table,
         }
     }
 }

@@ -7,9 +7,13 @@
 //!
 //! SQLite's `ALTER TABLE` can only add and drop columns; every other change needs SQLite's
 //! table-rebuild procedure (create the new table, copy the rows, drop the old one, rename), for
-//! which [`render`] returns [`RenderError::NeedsTableRebuild`].
+//! which [`render`] returns [`RenderError::NeedsTableRebuild`]; [`Plan`](crate::Plan) groups
+//! those operations by table and writes one rebuild per table (see `rebuild`).
 
+mod backfill;
 mod column;
+mod rebuild;
+mod rename;
 mod sql;
 mod statements;
 
@@ -20,6 +24,9 @@ use covet::Backend;
 use crate::operation::Operation;
 use crate::snapshot::Column;
 
+pub(crate) use backfill::fill_nulls;
+pub(crate) use rebuild::{ColumnSource, foreign_key_check, rebuild_table};
+
 /// Why an operation cannot be rendered as plain statements.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,8 +34,8 @@ pub enum RenderError {
     /// SQLite cannot make this change with `ALTER TABLE`: it needs SQLite's table-rebuild
     /// procedure (<https://www.sqlite.org/lang_altertable.html#otheralter>: create the table
     /// under a new name with the new definition, copy the rows, drop the old table, rename the
-    /// new one, re-create its indexes, all with foreign keys checked). That procedure is not
-    /// rendered yet; it is the next step of covet-migrate.
+    /// new one, re-create its indexes, all with foreign keys checked), which
+    /// [`Plan::build`](crate::Plan::build) writes for every table that needs it.
     NeedsTableRebuild {
         /// The table to rebuild.
         table: String,
@@ -77,7 +84,7 @@ impl std::error::Error for RenderError {}
 /// # Errors
 ///
 /// - [`RenderError::NeedsTableRebuild`] on SQLite for anything but creating and dropping tables
-///   and indexes, adding a column `ALTER TABLE ADD COLUMN` accepts (nullable or with a constant
+///   and indexes, renames (of tables, columns, indexes and foreign keys), adding a column `ALTER TABLE ADD COLUMN` accepts (nullable or with a constant
 ///   default; not auto-increment, not an enum) and dropping a column SQLite 3.35+ can drop (not
 ///   auto-increment, not an enum: [`diff`](crate::diff()) drops the indexes and keys covering a
 ///   column before the column).

@@ -8,7 +8,9 @@
 //! A snapshot records the database's schema and nothing Rust-only: the model's and fields'
 //! Rust names, `#[covet(generated)]` (which changes what `insert` sends, not the table) and
 //! the Rust enum's name (covet names an enum's `CHECK` after the table and column) are left
-//! out, so that renaming a struct, a field or an enum type never yields a migration. Indexes
+//! out, so that renaming a struct, a field or an enum type never yields a migration. Renames of
+//! tables and columns declared with `renamed_from` are not in it either: they are events
+//! between two snapshots, not state, and are taken from the models separately ([`Renames`]). Indexes
 //! and foreign keys are kept sorted by name and enum variants sorted, because their order means
 //! nothing to the database; columns keep the models' order, which `CREATE TABLE` will use.
 //!
@@ -40,6 +42,8 @@
 mod error;
 mod from_covet;
 mod json;
+mod renames;
+mod renaming;
 
 use std::collections::BTreeMap;
 
@@ -47,6 +51,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::SnapshotError;
 pub use json::FORMAT_VERSION;
+pub use renames::Renames;
 
 /// Every table of a program's models, by table name.
 ///

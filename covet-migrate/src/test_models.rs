@@ -197,3 +197,66 @@ pub(crate) mod chain {
 
     pub(crate) static MODELS: covet::Registry = covet::models![Xerus, Yak, Zoo, Employee];
 }
+
+/// Declared renames: `v2` renames a table (with an enum, a unique index and a reference to
+/// itself, and referenced by another table) and columns (an enum, an indexed one, one in a
+/// foreign key, one retyped at the same time).
+pub(crate) mod renamed {
+    pub(crate) mod v1 {
+        #[derive(Debug, Clone, Copy, PartialEq, covet::DbEnum)]
+        pub(crate) enum Mood {
+            Happy,
+            Sad,
+        }
+
+        #[covet::model(table = "persons")]
+        pub(crate) struct Person {
+            #[covet(primary_key)]
+            pub(crate) id: i64,
+            #[covet(unique)]
+            pub(crate) name: String,
+            pub(crate) mood: Mood,
+            #[covet(references = Person)]
+            pub(crate) mentor_id: Option<i64>,
+        }
+
+        #[covet::model(index(owner_id, nickname))]
+        pub(crate) struct Pet {
+            #[covet(primary_key)]
+            pub(crate) id: i64,
+            #[covet(references = Person, on_delete = cascade)]
+            pub(crate) owner_id: i64,
+            pub(crate) nickname: String,
+        }
+
+        pub(crate) static MODELS: covet::Registry = covet::models![Person, Pet];
+    }
+
+    pub(crate) mod v2 {
+        pub(crate) use super::v1::Mood;
+
+        #[covet::model(table = "people", renamed_from = "persons")]
+        pub(crate) struct Person {
+            #[covet(primary_key)]
+            pub(crate) id: i64,
+            #[covet(unique, renamed_from = "name")]
+            pub(crate) full_name: String,
+            #[covet(renamed_from = "mood")]
+            pub(crate) feeling: Mood,
+            #[covet(references = Person)]
+            pub(crate) mentor_id: Option<i64>,
+        }
+
+        #[covet::model(index(person_id, name))]
+        pub(crate) struct Pet {
+            #[covet(primary_key)]
+            pub(crate) id: i64,
+            #[covet(references = Person, on_delete = cascade, renamed_from = "owner_id")]
+            pub(crate) person_id: i64,
+            #[covet(max_length = 40, renamed_from = "nickname")]
+            pub(crate) name: Option<String>,
+        }
+
+        pub(crate) static MODELS: covet::Registry = covet::models![Person, Pet];
+    }
+}

@@ -35,6 +35,26 @@ pub use naming::{MAX_IDENTIFIER_LEN, constraint_name};
 pub struct TableDef {
     /// The table's name in the database.
     pub name: &'static str,
+    /// The table's previous name, declared with `#[covet::model(renamed_from = "old_name")]`.
+    ///
+    /// It tells covet-migrate that the table named `old_name` in the last migration's snapshot
+    /// is this one, renamed: the migration renames it and keeps its rows, where a table that
+    /// disappears while another appears would otherwise be dropped and created. Renames are
+    /// never guessed. Once the old name is gone from the snapshot the declaration does nothing,
+    /// so it may stay on the model.
+    ///
+    /// ```
+    /// use covet::Model;
+    ///
+    /// #[covet::model(table = "people", renamed_from = "persons")]
+    /// struct Person {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    /// }
+    ///
+    /// assert_eq!(Person::TABLE.renamed_from, Some("persons"));
+    /// ```
+    pub renamed_from: Option<&'static str>,
     /// The Rust struct's name.
     pub model: &'static str,
     /// The columns, in the struct's field order.
@@ -99,6 +119,29 @@ impl TableDef {
 pub struct ColumnDef {
     /// The column's name in the database.
     pub name: &'static str,
+    /// The column's previous name, declared with `#[covet(renamed_from = "old_name")]`.
+    ///
+    /// It tells covet-migrate that the column `old_name` of this table in the last migration's
+    /// snapshot is this one, renamed: the migration renames it and keeps its values (and then
+    /// applies any other change of the column), where a column that disappears while another
+    /// appears would otherwise be dropped and added. Once the old name is gone from the
+    /// snapshot the declaration does nothing, so it may stay on the field.
+    ///
+    /// ```
+    /// use covet::Model;
+    ///
+    /// #[covet::model]
+    /// struct Person {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     #[covet(renamed_from = "name")]
+    ///     full_name: String,
+    /// }
+    ///
+    /// let column = Person::TABLE.column("full_name").unwrap();
+    /// assert_eq!(column.renamed_from, Some("name"));
+    /// ```
+    pub renamed_from: Option<&'static str>,
     /// The Rust field's name.
     pub field: &'static str,
     /// The SQL type.

@@ -86,6 +86,7 @@ macro_rules! all_tests {
             $backend,
             migrate_render {
                 a_rendered_diff_migrates_up_and_its_reverse_migrates_down,
+                declared_renames_keep_the_data_and_leave_the_tables_as_if_created_renamed,
             }
         );
         $crate::suite_module!(

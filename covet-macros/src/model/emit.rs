@@ -10,6 +10,14 @@ use syn::spanned::Spanned;
 
 use super::ir::{Action, AutoIncrement, Column, Default, Field, Model};
 
+/// `Some("text")` or `None`, as an `Option<&'static str>` expression.
+fn optional_str(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(text) => quote!(::core::option::Option::Some(#text)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
 /// `<T as SqlValue>`, spanned at the field's type: when `T` is not a column type, every use
 /// reports the same error at the same place, and the compiler shows it once.
 fn sql_value(ty: &syn::Type) -> TokenStream {
@@ -281,6 +289,7 @@ fn model_impl(model: &Model) -> TokenStream {
     let ident = &model.ident;
     let model_name = ident.to_string();
     let table = &model.table;
+    let table_renamed_from = optional_str(model.renamed_from.as_deref());
     let columns: Vec<(&Field, &Column)> = model.columns().collect();
 
     let column_defs = columns.iter().map(|(field, column)| {
@@ -298,9 +307,11 @@ fn model_impl(model: &Model) -> TokenStream {
         };
         let auto = auto_increment(field, column);
         let generated = generated(field, column);
+        let renamed_from = optional_str(column.renamed_from.as_deref());
         quote! {
             __covet::ColumnDef {
                 name: #name,
+                renamed_from: #renamed_from,
                 field: #field_name,
                 ty: #sql_type,
                 nullable: #value::NULLABLE,
@@ -431,6 +442,7 @@ fn model_impl(model: &Model) -> TokenStream {
         impl __covet::Model for #ident {
             const TABLE: &'static __covet::TableDef = &__covet::TableDef {
                 name: #table,
+                renamed_from: #table_renamed_from,
                 model: #model_name,
                 columns: &[#(#column_defs),*],
                 primary_key: &[#(#key_names),*],

@@ -7,6 +7,8 @@ use syn::{Ident, Path, Type, Visibility};
 pub(crate) struct Model {
     pub(crate) ident: Ident,
     pub(crate) table: String,
+    /// `#[covet::model(renamed_from = "...")]`: the table's previous name.
+    pub(crate) renamed_from: Option<String>,
     pub(crate) fields: Vec<Field>,
     /// Positions in `columns()` of the primary key, in key order.
     pub(crate) primary_key: Vec<usize>,
@@ -41,6 +43,8 @@ pub(crate) struct Column {
     pub(crate) max_length: Option<u32>,
     pub(crate) text: bool,
     pub(crate) precision: Option<(u32, u32)>,
+    /// `#[covet(renamed_from = "...")]`: the column's previous name.
+    pub(crate) renamed_from: Option<String>,
     pub(crate) span: Span,
 }
 

@@ -9,11 +9,14 @@ use syn::{Fields, Ident, ItemStruct, Lit, LitInt, LitStr, Path, Token};
 use super::ir::{Action, AutoIncrement, Column, Default, Field, ForeignKey, Index, Model};
 use crate::util::{closest, constraint_name, snake_case};
 
-const MODEL_ARGS: &[&str] = &["table", "primary_key", "index", "unique"];
+mod renamed;
+
+const MODEL_ARGS: &[&str] = &["table", "renamed_from", "primary_key", "index", "unique"];
 const FIELD_ATTRS: &[&str] = &[
     "primary_key",
     "auto_increment",
     "column",
+    "renamed_from",
     "unique",
     "index",
     "default",
@@ -123,6 +126,22 @@ fn identifier(lit: &LitStr, what: &str) -> syn::Result<String> {
     Ok(value)
 }
 
+/// The previous name of a renamed table or column (`renamed_from = "..."`): a valid name, and
+/// not the current one.
+fn renamed_from(lit: &LitStr, what: &str, current: &str) -> syn::Result<String> {
+    let old = identifier(lit, what)?;
+    if old == current {
+        return Err(syn::Error::new(
+            lit.span(),
+            format!(
+                "`renamed_from = {old:?}` is the {what}'s current name: give the name it had \
+                 before, or remove `renamed_from`"
+            ),
+        ));
+    }
+    Ok(old)
+}
+
 fn ident_list(meta: &ParseNestedMeta<'_>) -> syn::Result<Vec<Ident>> {
     let mut idents = Vec::new();
     meta.parse_nested_meta(|inner| {
@@ -141,6 +160,7 @@ fn ident_list(meta: &ParseNestedMeta<'_>) -> syn::Result<Vec<Ident>> {
 #[derive(Default)]
 struct ModelArgs {
     table: Option<LitStr>,
+    renamed_from: Option<LitStr>,
     primary_key: Option<Vec<Ident>>,
     indexes: Vec<(Vec<Ident>, bool)>,
 }
@@ -157,6 +177,10 @@ fn model_args(args: TokenStream) -> syn::Result<ModelArgs> {
             "table" => {
                 let lit: LitStr = meta.value()?.parse()?;
                 set_once(&mut parsed.table, lit, &meta, "table")
+            }
+            "renamed_from" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                set_once(&mut parsed.renamed_from, lit, &meta, "renamed_from")
             }
             "primary_key" => {
                 let fields = ident_list(&meta)?;
@@ -179,6 +203,7 @@ struct FieldAttrs {
     primary_key: Option<Span>,
     auto_increment: Option<(bool, Span)>,
     column: Option<LitStr>,
+    renamed_from: Option<LitStr>,
     unique: Option<Span>,
     index: Option<Span>,
     default: Option<(Default, Span)>,
@@ -278,6 +303,10 @@ fn field_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> (FieldAttrs, bo
                     let lit: LitStr = meta.value()?.parse()?;
                     set_once(&mut p.column, lit, &meta, &name)
                 }
+                "renamed_from" => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    set_once(&mut p.renamed_from, lit, &meta, &name)
+                }
                 "default" => {
                     let span = meta.path.span();
                     set_once(&mut p.default, (default_value(&meta)?, span), &meta, &name)
@@ -313,6 +342,7 @@ fn check_field(attrs: &FieldAttrs, errors: &mut Errors) {
         let others = attrs.primary_key.is_some()
             || attrs.auto_increment.is_some()
             || attrs.column.is_some()
+            || attrs.renamed_from.is_some()
             || attrs.unique.is_some()
             || attrs.index.is_some()
             || attrs.default.is_some()
@@ -420,8 +450,13 @@ pub(super) fn model(args: TokenStream, item: &mut ItemStruct) -> syn::Result<Mod
             table
         }
     };
+    let table_renamed_from = args
+        .renamed_from
+        .as_ref()
+        .and_then(|lit| errors.check(renamed_from(lit, "table", &table)));
 
     let mut fields = Vec::new();
+    let mut column_renames = Vec::new();
     let mut field_level_key: Option<(usize, Span)> = None;
     let mut unique_cols = Vec::new();
     let mut index_cols = Vec::new();
@@ -451,6 +486,11 @@ pub(super) fn model(args: TokenStream, item: &mut ItemStruct) -> syn::Result<Mod
                 Some(lit) => errors.check(identifier(lit, "column")).unwrap_or_default(),
                 None => ident.to_string().trim_start_matches("r#").to_owned(),
             };
+            let old_name = attrs.renamed_from.as_ref().and_then(|lit| {
+                let old = errors.check(renamed_from(lit, "column", &name))?;
+                column_renames.push((old.clone(), lit.span()));
+                Some(old)
+            });
             if let Some(span) = attrs.primary_key {
                 match field_level_key {
                     Some(_) => errors.push(syn::Error::new(
@@ -489,6 +529,7 @@ pub(super) fn model(args: TokenStream, item: &mut ItemStruct) -> syn::Result<Mod
                 precision: attrs
                     .precision
                     .map(|(p, _)| (p, attrs.scale.map_or(0, |(s, _)| s))),
+                renamed_from: old_name,
                 span: field.ty.span(),
             })
         };
@@ -513,6 +554,8 @@ pub(super) fn model(args: TokenStream, item: &mut ItemStruct) -> syn::Result<Mod
             ));
         }
     }
+
+    renamed::check_columns(&fields, &column_renames, &mut errors);
 
     let resolve = |ident: &Ident, errors: &mut Errors| -> Option<usize> {
         let found = fields
@@ -641,6 +684,7 @@ pub(super) fn model(args: TokenStream, item: &mut ItemStruct) -> syn::Result<Mod
     Ok(Model {
         ident: item.ident.clone(),
         table,
+        renamed_from: table_renamed_from,
         fields,
         primary_key,
         indexes,

@@ -1,13 +1,19 @@
 mod properties;
+mod renames;
 
 use super::*;
-use crate::snapshot::{Column, ColumnType, DefaultValue, ReferentialAction, Table};
+use crate::snapshot::{Column, ColumnType, DefaultValue, ReferentialAction, Renames, Table};
 use crate::test_models::*;
 
 /// The diff from `old` to `new`, after checking that it turns `old` into `new`, that its
 /// reverse turns the result back into `old`, and that every step is one a database accepts.
 pub(super) fn migrate(old: &Schema, new: &Schema) -> Vec<Operation> {
-    let up = diff(old, new);
+    migrate_renaming(old, new, &Renames::default())
+}
+
+/// [`migrate`], following `renames`.
+pub(super) fn migrate_renaming(old: &Schema, new: &Schema, renames: &Renames) -> Vec<Operation> {
+    let up = diff_with_renames(old, new, renames);
     let mut schema = old.clone();
     for op in &up {
         schema.apply(op);

@@ -4,7 +4,8 @@ use std::fmt;
 
 use super::Operation;
 
-/// `create table post`, `drop column post.body`, `alter column post.views type`, ...: a short,
+/// `create table post`, `drop column post.body`, `alter column post.views type`,
+/// `rename column post.body to text`, ...: a short,
 /// stable line for listings such as the operations of a new migration.
 ///
 /// # Examples
@@ -60,6 +61,22 @@ impl fmt::Display for Operation {
             Self::ChangePrimaryKey { table, to, .. } => {
                 write!(f, "change primary key of {table} to ({})", to.join(", "))
             }
+            Self::RenameTable { table, to } => write!(f, "rename table {} to {to}", table.name),
+            Self::RenameColumn { table, column, to } => {
+                write!(f, "rename column {table}.{} to {to}", column.name)
+            }
+            Self::RenameIndex { table, index, to } => {
+                write!(f, "rename index {} on {table} to {to}", index.name)
+            }
+            Self::RenameForeignKey {
+                table,
+                foreign_key,
+                to,
+            } => write!(
+                f,
+                "rename foreign key {} on {table} to {to}",
+                foreign_key.name
+            ),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The inverse of each operation.
 
 use super::Operation;
+use crate::snapshot::{Column, ForeignKey, Index};
 
 impl Operation {
     /// The operation that undoes this one.
@@ -98,6 +99,38 @@ impl Operation {
                 from: to.clone(),
                 to: from.clone(),
             },
+            Self::RenameTable { table, to } => Self::RenameTable {
+                table: table.renamed(to),
+                to: table.name.clone(),
+            },
+            Self::RenameColumn { table, column, to } => Self::RenameColumn {
+                table: table.clone(),
+                column: Column {
+                    name: to.clone(),
+                    ..column.clone()
+                },
+                to: column.name.clone(),
+            },
+            Self::RenameIndex { table, index, to } => Self::RenameIndex {
+                table: table.clone(),
+                index: Index {
+                    name: to.clone(),
+                    ..index.clone()
+                },
+                to: index.name.clone(),
+            },
+            Self::RenameForeignKey {
+                table,
+                foreign_key,
+                to,
+            } => Self::RenameForeignKey {
+                table: table.clone(),
+                foreign_key: ForeignKey {
+                    name: to.clone(),
+                    ..foreign_key.clone()
+                },
+                to: foreign_key.name.clone(),
+            },
         }
     }
 }
@@ -105,7 +138,7 @@ impl Operation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::snapshot::{Column, ColumnType, DefaultValue, ForeignKey, Index, Table};
+    use crate::snapshot::{ColumnType, DefaultValue, Table};
 
     fn every_kind() -> Vec<Operation> {
         let table = || "t".to_owned();
@@ -162,7 +195,7 @@ mod tests {
             },
             Operation::DropIndex {
                 table: table(),
-                index,
+                index: index.clone(),
             },
             Operation::AddForeignKey {
                 table: table(),
@@ -170,12 +203,31 @@ mod tests {
             },
             Operation::DropForeignKey {
                 table: table(),
-                foreign_key,
+                foreign_key: foreign_key.clone(),
             },
             Operation::ChangePrimaryKey {
                 table: table(),
                 from: vec!["id".into()],
                 to: vec!["id".into(), "c".into()],
+            },
+            Operation::RenameTable {
+                table: crate::test_models::with_reference(Table::new("t"), "parent_id", "t"),
+                to: "u".into(),
+            },
+            Operation::RenameColumn {
+                table: table(),
+                column: Column::new("c", ColumnType::Int),
+                to: "d".into(),
+            },
+            Operation::RenameIndex {
+                table: table(),
+                index,
+                to: "t_d_idx".into(),
+            },
+            Operation::RenameForeignKey {
+                table: table(),
+                foreign_key,
+                to: "t_d_fkey".into(),
             },
         ]
     }
@@ -191,7 +243,29 @@ mod tests {
     fn reversing_changes_every_kind_of_operation() {
         for op in every_kind() {
             assert_ne!(op.reverse(), op, "{op:?}");
-            assert_eq!(op.reverse().table(), op.table());
+            match &op {
+                // The way back starts from the new name.
+                Operation::RenameTable { to, .. } => assert_eq!(op.reverse().table(), to),
+                _ => assert_eq!(op.reverse().table(), op.table()),
+            }
         }
+    }
+
+    #[test]
+    fn a_reversed_table_rename_carries_the_table_as_the_rename_left_it() {
+        let employee =
+            crate::test_models::with_reference(Table::new("employee"), "boss_id", "employee");
+        let op = Operation::RenameTable {
+            table: employee,
+            to: "staff".into(),
+        };
+        let Operation::RenameTable { table, to } = op.reverse() else {
+            panic!("{op:?}");
+        };
+        assert_eq!((table.name.as_str(), to.as_str()), ("staff", "employee"));
+        // A reference to itself follows the table; the key keeps its name, which
+        // `RenameForeignKey` changes.
+        assert_eq!(table.foreign_keys[0].references_table, "staff");
+        assert_eq!(table.foreign_keys[0].name, "employee_boss_id_fkey");
     }
 }

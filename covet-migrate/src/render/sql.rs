@@ -6,8 +6,8 @@
 
 use covet::Backend;
 use sea_query::{
-    Check, Expr, MysqlQueryBuilder, PostgresQueryBuilder, QueryBuilder, QuotedBuilder,
-    SchemaStatementBuilder, SqliteQueryBuilder, TableBuilder,
+    Check, Expr, MysqlQueryBuilder, PostgresQueryBuilder, QueryBuilder, QueryStatementWriter,
+    QuotedBuilder, SchemaStatementBuilder, SqliteQueryBuilder, TableBuilder,
 };
 
 /// A dialect's builder, chosen by [`Backend`].
@@ -37,6 +37,13 @@ impl Sql {
     /// A sea-query schema statement in this dialect.
     pub(super) fn build<S: SchemaStatementBuilder>(self, statement: &S) -> String {
         each_builder!(self.0, builder => statement.build(builder))
+    }
+
+    /// A sea-query data statement (`INSERT`, `UPDATE`, `DELETE`) in this dialect, its values
+    /// written as escaped literals: a migration file has no bind parameters, and the values
+    /// are typed [`sea_query::Value`]s, never text spliced into SQL.
+    pub(super) fn inline<S: QueryStatementWriter>(self, statement: &S) -> String {
+        each_builder!(self.0, builder => statement.to_string(builder))
     }
 
     /// A statement written piece by piece.

@@ -3,9 +3,9 @@
 use covet::Backend;
 use sea_query::{ForeignKey as SqForeignKey, ForeignKeyAction, Index as SqIndex, Table as SqTable};
 
-use super::RenderError;
 use super::column::{check_name, column_def, default_expr, enum_check_expr, sql_type};
 use super::sql::{Sql, Writer};
+use super::{RenderError, rename};
 use crate::operation::Operation;
 use crate::snapshot::{Column, ColumnType, ForeignKey, Index, ReferentialAction, Table};
 
@@ -215,6 +215,14 @@ pub(super) fn render(
                     .table(table.clone()),
             ),
         ],
+        Operation::RenameTable { table, to } => rename::table(sql, table, to),
+        Operation::RenameColumn { table, column, to } => rename::column(sql, table, column, to),
+        Operation::RenameIndex { table, index, to } => rename::index(sql, table, index, to),
+        Operation::RenameForeignKey {
+            table,
+            foreign_key,
+            to,
+        } => rename::foreign_key(sql, table, foreign_key, to),
         Operation::ChangePrimaryKey { table, from, to } => {
             let name = covet::schema::constraint_name(table, &[], "pkey");
             let mut alter = sql.write().keyword("ALTER TABLE ").iden(table);
@@ -249,7 +257,11 @@ fn sqlite_alters(op: &Operation) -> bool {
         Operation::CreateTable(_)
         | Operation::DropTable(_)
         | Operation::AddIndex { .. }
-        | Operation::DropIndex { .. } => true,
+        | Operation::DropIndex { .. }
+        | Operation::RenameTable { .. }
+        | Operation::RenameColumn { .. }
+        | Operation::RenameIndex { .. }
+        | Operation::RenameForeignKey { .. } => true,
         // ADD COLUMN refuses a NOT NULL column without a default, a key, and a non-constant
         // default; covet's enum CHECK is a table constraint, which ADD COLUMN cannot add.
         Operation::AddColumn { column, .. } => {
@@ -270,8 +282,22 @@ fn sqlite_alters(op: &Operation) -> bool {
 /// `CREATE TABLE` and its indexes, exactly as [`covet::schema::create_table_statements`]
 /// writes them for the same table.
 fn create_table(sql: Sql, table: &Table) -> Vec<String> {
+    let mut statements = vec![create_table_as(sql, table, &table.name)];
+    statements.extend(
+        table
+            .indexes
+            .iter()
+            .map(|index| create_index(sql, &table.name, index)),
+    );
+    statements
+}
+
+/// `CREATE TABLE` of `table`'s columns, key, checks and foreign keys under the name `name`
+/// (SQLite's table rebuild creates the new table under a temporary name). Constraint names stay
+/// those of `table`, which the table has again once renamed back.
+pub(super) fn create_table_as(sql: Sql, table: &Table, name: &str) -> String {
     let mut create = SqTable::create();
-    create.table(table.name.clone());
+    create.table(name.to_owned());
     for column in &table.columns {
         create.col(column_def(column, sql.0, true));
     }
@@ -295,17 +321,10 @@ fn create_table(sql: Sql, table: &Table) -> Vec<String> {
     for foreign_key in &table.foreign_keys {
         create.foreign_key(&mut foreign_key_def(&table.name, foreign_key));
     }
-    let mut statements = vec![sql.build(&create)];
-    statements.extend(
-        table
-            .indexes
-            .iter()
-            .map(|index| create_index(sql, &table.name, index)),
-    );
-    statements
+    sql.build(&create)
 }
 
-fn create_index(sql: Sql, table: &str, index: &Index) -> String {
+pub(super) fn create_index(sql: Sql, table: &str, index: &Index) -> String {
     let mut create = SqIndex::create();
     create.name(index.name.clone()).table(table.to_owned());
     for column in &index.columns {
@@ -317,7 +336,10 @@ fn create_index(sql: Sql, table: &str, index: &Index) -> String {
     sql.build(&create)
 }
 
-fn foreign_key_def(table: &str, key: &ForeignKey) -> sea_query::ForeignKeyCreateStatement {
+pub(super) fn foreign_key_def(
+    table: &str,
+    key: &ForeignKey,
+) -> sea_query::ForeignKeyCreateStatement {
     let mut fk = SqForeignKey::create();
     fk.name(key.name.clone())
         .from_tbl(table.to_owned())
@@ -353,7 +375,7 @@ fn modify_column(sql: Sql, table: &str, column: &Column) -> String {
 }
 
 /// `ALTER TABLE t ADD CONSTRAINT <table>_<column>_check CHECK (column IN (...))`.
-fn add_check(sql: Sql, table: &str, column: &str, variants: &[String]) -> String {
+pub(super) fn add_check(sql: Sql, table: &str, column: &str, variants: &[String]) -> String {
     sql.write()
         .keyword("ALTER TABLE ")
         .iden(table)
@@ -367,10 +389,15 @@ fn add_check(sql: Sql, table: &str, column: &str, variants: &[String]) -> String
 
 /// `ALTER TABLE t DROP CONSTRAINT <table>_<column>_check`.
 fn drop_check(sql: Sql, table: &str, column: &str) -> String {
+    drop_constraint(sql, table, &check_name(table, column))
+}
+
+/// `ALTER TABLE t DROP CONSTRAINT name`.
+pub(super) fn drop_constraint(sql: Sql, table: &str, name: &str) -> String {
     sql.build(
         SqTable::alter()
             .table(table.to_owned())
-            .drop_constraint(check_name(table, column)),
+            .drop_constraint(name.to_owned()),
     )
 }
 

@@ -108,3 +108,32 @@ fn every_code_is_distinct_listed_once_and_documented_in_the_crate_docs() {
         assert!(!description.is_empty());
     }
 }
+
+#[test]
+fn renames_keep_every_row_and_carry_no_risk() {
+    let renames = [
+        Operation::RenameTable {
+            table: Table::new("persons"),
+            to: "people".into(),
+        },
+        Operation::RenameColumn {
+            table: "people".into(),
+            column: column("name", ColumnType::Text),
+            to: "full_name".into(),
+        },
+        Operation::RenameIndex {
+            table: "people".into(),
+            index: index("persons", &["name"], true),
+            to: "people_name_key".into(),
+        },
+        Operation::RenameForeignKey {
+            table: "people".into(),
+            foreign_key: foreign_key("persons", "pet_id", "pet"),
+            to: "people_pet_id_fkey".into(),
+        },
+    ];
+    for op in renames {
+        assert!(op.risk().is_empty(), "{op}");
+        assert!(op.reverse().risk().is_empty(), "{op}");
+    }
+}

@@ -39,6 +39,23 @@ pub enum SnapshotError {
         /// The table's name.
         table: String,
     },
+    /// A declared rename (`renamed_from`) names a table, or a column of its table, that the
+    /// models still have: following it would take that table or column away from them.
+    RenamedFromInUse {
+        /// What declares the rename: `people`, or `people.full_name` for a column.
+        renamed: String,
+        /// The old name it declares, qualified the same way: `persons`, or `people.name`.
+        renamed_from: String,
+    },
+    /// Two tables, or two columns of one table, declare the same old name.
+    RenamedFromTwice {
+        /// The old name both declare: `persons`, or `people.name` for a column.
+        renamed_from: String,
+        /// The first that declares it: `people`, or `people.full_name` for a column.
+        first: String,
+        /// The second.
+        second: String,
+    },
     /// covet has a column type newer than this crate.
     UnsupportedColumnType {
         /// The table.
@@ -69,6 +86,24 @@ impl fmt::Display for SnapshotError {
             Self::DuplicateTable { table } => {
                 write!(f, "two models map to the table `{table}`")
             }
+            Self::RenamedFromInUse {
+                renamed,
+                renamed_from,
+            } => write!(
+                f,
+                "`{renamed}` is declared renamed from `{renamed_from}`, which the models still \
+                 have: the rename would take it from them; remove the `renamed_from` (a rename \
+                 that was migrated no longer needs it), or swap names over two migrations"
+            ),
+            Self::RenamedFromTwice {
+                renamed_from,
+                first,
+                second,
+            } => write!(
+                f,
+                "both `{first}` and `{second}` are declared renamed from `{renamed_from}`: a \
+                 table or column can be renamed to one name only; remove one `renamed_from`"
+            ),
             Self::UnsupportedColumnType { table, column, ty } => write!(
                 f,
                 "column `{table}.{column}` has the type {ty}, which this covet-migrate does not \

@@ -254,3 +254,140 @@ fn reading_puts_a_hand_edited_snapshot_in_canonical_order() {
     let read = Schema::from_json(&json.to_string()).unwrap();
     assert_eq!(read, schema);
 }
+
+#[test]
+fn declared_renames_are_taken_from_the_models_and_left_out_of_the_snapshot() {
+    use crate::test_models::renamed;
+    let mut expected = Renames::default();
+    expected
+        .rename_table("persons", "people")
+        .rename_column("people", "name", "full_name")
+        .rename_column("people", "mood", "feeling")
+        .rename_column("pet", "owner_id", "person_id")
+        .rename_column("pet", "nickname", "name");
+    assert_eq!(
+        Renames::from_registry(&renamed::v2::MODELS).unwrap(),
+        expected
+    );
+    assert!(
+        Renames::from_registry(&renamed::v1::MODELS)
+            .unwrap()
+            .is_empty()
+    );
+
+    let json = Schema::from_registry(&renamed::v2::MODELS)
+        .unwrap()
+        .to_json();
+    assert!(
+        !json.contains("renamed") && !json.contains("persons"),
+        "{json}"
+    );
+}
+
+mod reused_name {
+    /// Renamed from `persons`, while another model still maps to `persons`.
+    #[covet::model(table = "people", renamed_from = "persons")]
+    pub(crate) struct Person {
+        #[covet(primary_key)]
+        pub(crate) id: i64,
+    }
+
+    #[covet::model(table = "persons")]
+    pub(crate) struct Newcomer {
+        #[covet(primary_key)]
+        pub(crate) id: i64,
+    }
+
+    /// Also renamed from `persons`.
+    #[covet::model(table = "humans", renamed_from = "persons")]
+    pub(crate) struct Human {
+        #[covet(primary_key)]
+        pub(crate) id: i64,
+    }
+}
+
+#[test]
+fn a_table_renamed_from_a_table_the_models_still_have_is_refused() {
+    let err = Renames::from_tables(&[reused_name::Person::TABLE, reused_name::Newcomer::TABLE])
+        .unwrap_err();
+    assert!(matches!(
+        &err,
+        SnapshotError::RenamedFromInUse { renamed, renamed_from }
+            if renamed == "people" && renamed_from == "persons"
+    ));
+    assert_eq!(
+        err.to_string(),
+        "`people` is declared renamed from `persons`, which the models still have: the rename \
+         would take it from them; remove the `renamed_from` (a rename that was migrated no \
+         longer needs it), or swap names over two migrations"
+    );
+}
+
+#[test]
+fn two_tables_renamed_from_one_name_are_refused() {
+    let err =
+        Renames::from_tables(&[reused_name::Person::TABLE, reused_name::Human::TABLE]).unwrap_err();
+    assert!(matches!(
+        &err,
+        SnapshotError::RenamedFromTwice { renamed_from, first, second }
+            if renamed_from == "persons" && first == "people" && second == "humans"
+    ));
+    assert!(
+        err.to_string()
+            .starts_with("both `people` and `humans` are declared renamed from `persons`")
+    );
+}
+
+/// A hand-written table description: `#[covet::model]` refuses these mistakes at compile time.
+fn hand_written(columns: &'static [covet::schema::ColumnDef]) -> covet::schema::TableDef {
+    covet::schema::TableDef {
+        name: "people",
+        renamed_from: None,
+        model: "Person",
+        columns,
+        primary_key: &[],
+        indexes: &[],
+        foreign_keys: &[],
+    }
+}
+
+const fn text_column(
+    name: &'static str,
+    renamed_from: Option<&'static str>,
+) -> covet::schema::ColumnDef {
+    covet::schema::ColumnDef {
+        name,
+        renamed_from,
+        field: name,
+        ty: covet::schema::ColumnType::Text,
+        nullable: false,
+        default: None,
+        auto_increment: false,
+        generated: false,
+    }
+}
+
+#[test]
+fn a_column_renamed_from_a_column_its_table_still_has_is_refused() {
+    static COLUMNS: [covet::schema::ColumnDef; 2] = [
+        text_column("name", None),
+        text_column("full_name", Some("name")),
+    ];
+    let err = Renames::from_tables(&[&hand_written(&COLUMNS)]).unwrap_err();
+    assert!(matches!(
+        &err,
+        SnapshotError::RenamedFromInUse { renamed, renamed_from }
+            if renamed == "people.full_name" && renamed_from == "people.name"
+    ));
+
+    static TWICE: [covet::schema::ColumnDef; 2] = [
+        text_column("first", Some("name")),
+        text_column("second", Some("name")),
+    ];
+    let err = Renames::from_tables(&[&hand_written(&TWICE)]).unwrap_err();
+    assert!(matches!(
+        &err,
+        SnapshotError::RenamedFromTwice { renamed_from, first, second }
+            if renamed_from == "people.name" && first == "people.first" && second == "people.second"
+    ));
+}

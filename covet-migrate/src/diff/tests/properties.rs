@@ -2,8 +2,8 @@
 //! schema into the new one, the reversed down operations restore it, and every step is one a
 //! database accepts (the strict `Schema::apply` checks that), in both directions.
 
-use super::migrate;
-use crate::snapshot::{ColumnType, Schema};
+use super::{migrate, migrate_renaming};
+use crate::snapshot::{ColumnType, Renames, Schema};
 use crate::test_models::*;
 
 fn models(registries: &[&covet::Registry]) -> Schema {
@@ -61,6 +61,9 @@ fn every_schema() -> Vec<Schema> {
         models(&[&chain::MODELS]),
         models(&[&blog_v1::MODELS, &chain::MODELS]),
         models(&[&blog_v2::MODELS, &chain::MODELS]),
+        models(&[&renamed::v1::MODELS]),
+        models(&[&renamed::v2::MODELS]),
+        models(&[&renamed::v2::MODELS, &chain::MODELS]),
     ];
     schemas.extend(hand_written());
     schemas
@@ -72,6 +75,17 @@ fn every_pair_of_schemas_migrates_both_ways_and_back() {
     for old in &schemas {
         for new in &schemas {
             migrate(old, new);
+        }
+    }
+}
+
+#[test]
+fn every_pair_of_schemas_migrates_both_ways_and_back_following_declared_renames() {
+    let schemas = every_schema();
+    let renames = Renames::from_registry(&renamed::v2::MODELS).unwrap();
+    for old in &schemas {
+        for new in &schemas {
+            migrate_renaming(old, new, &renames);
         }
     }
 }
