@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::leak::Ticket;
 use super::{Database, Shared};
-use crate::transaction::state::TxState;
+use crate::transaction::state::{TxState, run_callbacks};
 
 /// How long the clean-up of an abandoned transaction may take before the connection is closed
 /// instead (the server then rolls back on its own).
@@ -138,7 +138,9 @@ impl Drop for Conn {
                     if !matches!(rolled_back, Ok(Ok(())))
                         && let Some(raw) = conn.raw.take()
                     {
+                        // Closing makes the server roll back: the rollback callbacks are owed.
                         raw.close().await;
+                        run_callbacks(conn.tx.rolled_back_to(1));
                     }
                     // Rolled back: `conn` drops with a clean state and goes back to the pool.
                 });
@@ -147,6 +149,10 @@ impl Drop for Conn {
                 // No runtime to roll back on: close the connection, the server rolls back.
                 raw.discard();
                 drop(checkout);
+                let mut tx = tx;
+                if tx.open > 0 {
+                    run_callbacks(tx.rolled_back_to(1));
+                }
             }
         }
     }

@@ -113,6 +113,19 @@ impl Conn {
             self.settle().await?;
         }
         if self.tx.live > 0 {
+            // After a failure, the level's work cannot commit, and the server may already have
+            // ended the whole transaction (MySQL does on a deadlock, running what follows in
+            // autocommit): nothing more runs in it until it is rolled back.
+            if let Some(kind) = self.tx.failure_at(self.tx.live) {
+                return Err(Error::new(
+                    ErrorKind::TransactionAborted,
+                    format!(
+                        "an earlier statement in this transaction failed ({kind}); roll back the \
+                         transaction, or the nested transaction around the failure, before \
+                         running more statements"
+                    ),
+                ));
+            }
             if let Some(deadline) = self.tx.deadline
                 && Instant::now() >= deadline
             {
@@ -231,7 +244,21 @@ impl Conn {
     /// Commits `level`: `COMMIT` for the outermost, `RELEASE SAVEPOINT` for the others. A level
     /// where a statement failed is rolled back instead, and the commit is an error.
     pub(crate) async fn commit_level(&mut self, level: u32) -> Result<()> {
-        self.before_statement().await?;
+        if self.tx.open > self.tx.live {
+            self.settle().await?;
+        }
+        if self
+            .tx
+            .deadline
+            .is_some_and(|deadline| Instant::now() >= deadline)
+        {
+            self.rollback_level(level).await?;
+            return Err(Error::new(
+                ErrorKind::TransactionTimeout,
+                "the transaction ran past its timeout and was rolled back instead of committed",
+            ));
+        }
+        self.check_long_transaction();
         if let Some(kind) = self.tx.failure_at(level) {
             self.rollback_level(level).await?;
             return Err(Error::new(

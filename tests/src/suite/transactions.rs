@@ -131,6 +131,9 @@ pub async fn a_failed_statement_makes_the_commit_fail_even_when_ignored(t: &Test
     Counter { id: 1, value: 1 }.insert(&mut tx).await.unwrap();
     let duplicate = Counter { id: 1, value: 2 }.insert(&mut tx).await;
     assert_eq!(duplicate.unwrap_err().kind(), ErrorKind::UniqueViolation);
+    // Nothing more runs in it: MySQL would run it in autocommit after a deadlock.
+    let after = Counter { id: 2, value: 2 }.insert(&mut tx).await;
+    assert_eq!(after.unwrap_err().kind(), ErrorKind::TransactionAborted);
     // On PostgreSQL the transaction is now aborted and COMMIT would answer ROLLBACK without an
     // error; covet refuses on every backend alike.
     let error = tx.commit().await.unwrap_err();
