@@ -20,6 +20,9 @@ pub struct Queries;
 #[doc = include_str!("../../book/src/errors.md")]
 pub struct Errors;
 
+#[doc = include_str!("../../book/src/transactions.md")]
+pub struct Transactions;
+
 #[doc = include_str!("../../book/src/architecture.md")]
 pub struct Architecture;
 
