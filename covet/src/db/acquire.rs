@@ -11,13 +11,19 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::observe::Event;
 
 impl Database {
-    /// A connection for one statement of covet's own.
+    /// A connection for one statement. Not watched for leaks: it is held for one statement,
+    /// and registering it would put a lock on every statement's path.
     pub(crate) async fn acquire_internal(&self) -> Result<Conn> {
-        self.acquire_at(Location::caller()).await
+        self.acquire(None).await
     }
 
-    /// A connection for a unit of work begun at `location`.
+    /// A connection for a unit of work (session, transaction) begun at `location`, watched for
+    /// leaks.
     pub(crate) async fn acquire_at(&self, location: &'static Location<'static>) -> Result<Conn> {
+        self.acquire(Some(location)).await
+    }
+
+    async fn acquire(&self, location: Option<&'static Location<'static>>) -> Result<Conn> {
         let shared = &self.shared;
         let started = Instant::now();
         let acquired = {

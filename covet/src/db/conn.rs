@@ -59,14 +59,18 @@ pub(crate) struct Checkout {
 }
 
 impl Checkout {
-    pub(crate) fn new(db: &Database, location: &'static Location<'static>) -> Self {
+    /// `location` is where a unit of work acquired the connection; `None` (one statement's
+    /// connection) is not watched for leaks.
+    pub(crate) fn new(db: &Database, location: Option<&'static Location<'static>>) -> Self {
         let shared = db.shared.clone();
         shared.counters.in_use.fetch_add(1, Relaxed);
-        let ticket = shared.settings.leak_threshold.is_some().then(|| {
-            shared
-                .leaks
-                .register(location, shared.settings.leak_backtraces)
-        });
+        let ticket = location
+            .filter(|_| shared.settings.leak_threshold.is_some())
+            .map(|location| {
+                shared
+                    .leaks
+                    .register(location, shared.settings.leak_backtraces)
+            });
         Self { shared, ticket }
     }
 }
@@ -89,7 +93,11 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
-    pub(crate) fn new(raw: RawConn, db: Database, location: &'static Location<'static>) -> Self {
+    pub(crate) fn new(
+        raw: RawConn,
+        db: Database,
+        location: Option<&'static Location<'static>>,
+    ) -> Self {
         Self {
             checkout: Some(Checkout::new(&db, location)),
             raw: Some(raw),
