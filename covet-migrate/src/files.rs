@@ -66,9 +66,9 @@ pub use checksum::{Checksum, InvalidChecksum};
 pub use dir::MigrationDir;
 pub use error::FilesError;
 pub use migration::{EmbeddedMigration, Migration};
-pub use script::SqlScript;
+pub use script::{Direction, SqlScript};
 
-pub(crate) use migration::sanitize_name;
+pub(crate) use migration::{in_version_order as migration_order, sanitize_name};
 
 #[cfg(test)]
 mod tests;

@@ -136,6 +136,7 @@ mod operation;
 pub mod plan;
 mod render;
 pub mod risk;
+pub mod run;
 pub mod snapshot;
 
 #[cfg(test)]
@@ -145,14 +146,19 @@ mod test_models;
 
 pub use diff::{diff, diff_with_renames};
 pub use files::{
-    Checksum, EmbeddedMigration, FilesError, InvalidChecksum, Migration, MigrationDir, SqlScript,
+    Checksum, Direction, EmbeddedMigration, FilesError, InvalidChecksum, Migration, MigrationDir,
+    SqlScript,
 };
+
 pub use generate::{
     DESTRUCTIVE, GenerateError, GenerateOptions, Generated, WrittenMigration, generate,
 };
 pub use operation::Operation;
 pub use plan::{Backfill, Backfills, Plan, PlanError, Risk, Script};
 pub use render::{RenderError, render, render_with_column};
+pub use run::{
+    MigrateError, MigrationState, Migrator, Progress, Ran, Resolution, Status, StatusEntry,
+};
 pub use snapshot::{
     Column, ColumnType, DefaultValue, FORMAT_VERSION, ForeignKey, Index, ReferentialAction,
     Renames, Schema, SnapshotError, Table,

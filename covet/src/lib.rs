@@ -77,7 +77,7 @@ pub use db::{
 };
 pub use error::{BoxError, Error, ErrorKind, Result};
 pub use model::{Columns, Model, PrimaryKey, Registry};
-pub use raw::{BindValue, UncheckedSql, unchecked_sql};
+pub use raw::{AssertSqlSafe, BindValue, SqlText, UncheckedSql, unchecked_sql};
 pub use row::{FromRow, Row};
 pub use session::Session;
 pub use transaction::{

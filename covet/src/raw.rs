@@ -47,14 +47,15 @@ use crate::value::SqlValue;
 /// ```
 #[must_use = "a statement does nothing until it is run"]
 pub struct UncheckedSql {
-    sql: &'static str,
+    sql: Cow<'static, str>,
     values: Vec<sea_query::Value>,
     error: Option<Error>,
 }
 
 /// Starts a hand-written statement; see [`UncheckedSql`].
 ///
-/// Bind each placeholder with [`bind`](UncheckedSql::bind), then run the statement with
+/// `sql` is a `&'static str`, or SQL read at run time from a source you vouch for (a migration
+/// file under review in your repository) wrapped in [`AssertSqlSafe`]. Bind each placeholder with [`bind`](UncheckedSql::bind), then run the statement with
 /// [`execute`](UncheckedSql::execute), [`fetch_all`](UncheckedSql::fetch_all) or
 /// [`fetch_optional`](UncheckedSql::fetch_optional). [`UncheckedSql`]'s example reads rows back
 /// into a model.
@@ -78,11 +79,75 @@ pub struct UncheckedSql {
 /// assert_eq!(inserted, 2);
 /// # Ok(()) }
 /// ```
-pub fn unchecked_sql(sql: &'static str) -> UncheckedSql {
+pub fn unchecked_sql(sql: impl SqlText) -> UncheckedSql {
     UncheckedSql {
-        sql,
+        sql: sql.into_text(),
         values: Vec::new(),
         error: None,
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// The SQL text [`unchecked_sql`] accepts: a `&'static str`, or an [`AssertSqlSafe`].
+///
+/// Sealed: a `String` built at run time is refused at compile time unless it is wrapped in
+/// [`AssertSqlSafe`], so that assembling SQL from values cannot happen by accident.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not SQL text covet accepts",
+    label = "expected a `&'static str` literal",
+    note = "write the SQL as a literal and pass values with `.bind(..)`; text assembled at run time is how SQL injection happens",
+    note = "for SQL read from a file you vouch for (a migration), wrap it: `covet::AssertSqlSafe(text)`"
+)]
+pub trait SqlText: sealed::Sealed {
+    /// The text.
+    #[doc(hidden)]
+    fn into_text(self) -> Cow<'static, str>;
+}
+
+impl sealed::Sealed for &'static str {}
+
+impl SqlText for &'static str {
+    fn into_text(self) -> Cow<'static, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+/// SQL text built or read at run time, which the caller asserts is safe to run as it is.
+///
+/// The same idea as sqlx's `AssertSqlSafe`: the wrapper is the visible, greppable place where
+/// text that is not a literal becomes SQL. Use it for SQL you trust as you trust your code, such
+/// as a migration file from your repository; never for text that holds a user's input (bind
+/// that with [`UncheckedSql::bind`]).
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> covet::Result<()> {
+/// use covet::AssertSqlSafe;
+///
+/// let db = covet::Database::connect("sqlite::memory:").await?;
+/// // As a migration runner reads it from `up.sql`.
+/// let script = String::from("CREATE TABLE tag (id INTEGER PRIMARY KEY, label TEXT NOT NULL)");
+/// covet::unchecked_sql(AssertSqlSafe(script)).execute(&db).await?;
+/// let added = covet::unchecked_sql("INSERT INTO tag (label) VALUES (?)")
+///     .bind("rust")
+///     .execute(&db)
+///     .await?;
+/// assert_eq!(added, 1);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssertSqlSafe<T>(pub T);
+
+impl sealed::Sealed for AssertSqlSafe<String> {}
+
+impl SqlText for AssertSqlSafe<String> {
+    fn into_text(self) -> Cow<'static, str> {
+        Cow::Owned(self.0)
     }
 }
 
@@ -125,12 +190,7 @@ impl UncheckedSql {
         if let Some(error) = self.error {
             return Err(error);
         }
-        Statement::checked(
-            backend,
-            Cow::Borrowed(self.sql),
-            sea_query::Values(self.values),
-            "",
-        )
+        Statement::checked(backend, self.sql, sea_query::Values(self.values), "")
     }
 
     /// Runs the statement; returns the number of rows affected.

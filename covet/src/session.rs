@@ -144,6 +144,33 @@ impl Session {
     pub fn backend(&self) -> Backend {
         self.conn.db.backend()
     }
+
+    /// Whether the connection is closed, instead of returned to the pool, when the session is
+    /// dropped.
+    ///
+    /// Set it while the connection carries session state that the next user of the pool must
+    /// not inherit, such as a session-level lock (PostgreSQL's `pg_advisory_lock`, MySQL's
+    /// `GET_LOCK`): if the session is then dropped early (its task cancelled, an early return),
+    /// closing the connection releases the state on the server. Clear it once the state is
+    /// undone, so that the connection is reused.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// let db = covet::Database::connect("sqlite::memory:").await?;
+    /// let mut session = db.session().await?;
+    /// session.set_close_on_drop(true);
+    /// // ... take a session-level lock, work, release it ...
+    /// session.set_close_on_drop(false);
+    /// drop(session);
+    /// assert_eq!(db.pool_stats().in_use, 0);
+    /// # Ok(()) }
+    /// ```
+    pub fn set_close_on_drop(&mut self, close: bool) {
+        self.conn.close_on_drop = close;
+    }
 }
 
 impl<'c> Executor<'c> for &'c mut Session {

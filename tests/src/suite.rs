@@ -4,6 +4,7 @@
 pub mod crud;
 pub mod errors;
 pub mod migrate_render;
+pub mod migrate_run;
 pub mod pool;
 pub mod query;
 pub mod transactions;
@@ -87,6 +88,25 @@ macro_rules! all_tests {
             migrate_render {
                 a_rendered_diff_migrates_up_and_its_reverse_migrates_down,
                 declared_renames_keep_the_data_and_leave_the_tables_as_if_created_renamed,
+            }
+        );
+        $crate::suite_module!(
+            $backend,
+            migrate_run {
+                migrations_apply_once_record_their_checksums_and_roll_back,
+                a_required_column_added_to_a_table_with_rows_takes_the_backfill_value,
+                a_widened_type_keeps_values_past_the_old_range,
+                a_narrowed_type_refuses_values_that_do_not_fit,
+                a_unique_index_over_duplicates_fails_clearly_and_leaves_what_the_dialect_allows,
+                a_failed_migration_resolved_as_applied_counts_as_applied,
+                composite_keys_and_a_cascading_foreign_key_work_once_migrated,
+                a_declared_column_rename_keeps_the_data_both_ways,
+                an_enum_gaining_a_value_accepts_it_only_once_migrated,
+                a_table_rebuild_keeps_rows_keys_and_foreign_keys,
+                an_edited_or_missing_applied_migration_is_refused_by_name,
+                out_of_order_migrations_are_refused_unless_allowed,
+                two_runners_started_at_once_apply_each_migration_exactly_once,
+                a_runner_waits_for_the_lock_and_times_out_with_a_typed_error,
             }
         );
         $crate::suite_module!(

@@ -29,15 +29,26 @@ const NO_TRANSACTION: &str = "no-transaction";
 /// The directive of a script that must run with foreign keys off.
 const FOREIGN_KEYS_OFF: &str = "foreign-keys-off";
 
-/// Which way a script goes.
+/// Which way a migration runs: its `up.sql` or its `down.sql`.
+///
+/// # Examples
+///
+/// ```
+/// use covet_migrate::Direction;
+///
+/// assert_eq!(Direction::Down.word(), "down");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Direction {
+pub enum Direction {
+    /// Applying it (`up.sql`).
     Up,
+    /// Rolling it back (`down.sql`).
     Down,
 }
 
 impl Direction {
-    pub(crate) fn word(self) -> &'static str {
+    /// `up` or `down`.
+    pub fn word(self) -> &'static str {
         match self {
             Self::Up => "up",
             Self::Down => "down",

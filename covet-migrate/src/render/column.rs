@@ -38,6 +38,15 @@ pub(super) fn covet_type(ty: &ColumnType) -> CovetType {
     }
 }
 
+/// `ty` without a length or precision: what a value is cast to without being cut or rounded.
+pub(super) fn unsized_type(ty: &ColumnType) -> ColumnType {
+    match ty {
+        ColumnType::String { .. } => ColumnType::String { max_length: None },
+        ColumnType::Decimal { .. } => ColumnType::Decimal { precision: None },
+        other => other.clone(),
+    }
+}
+
 /// The sea-query type of a column of type `ty` on `backend`.
 pub(super) fn sql_type(
     ty: &ColumnType,

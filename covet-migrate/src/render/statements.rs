@@ -3,7 +3,9 @@
 use covet::Backend;
 use sea_query::{ForeignKey as SqForeignKey, ForeignKeyAction, Index as SqIndex, Table as SqTable};
 
-use super::column::{check_name, column_def, default_expr, enum_check_expr, sql_type};
+use super::column::{
+    check_name, column_def, default_expr, enum_check_expr, sql_type, unsized_type,
+};
 use super::sql::{Sql, Writer};
 use super::{RenderError, rename};
 use crate::operation::Operation;
@@ -79,14 +81,18 @@ pub(super) fn render(
             if changes_sql_type {
                 statements.push(match backend {
                     Backend::Postgres => {
-                        let ty = sql_type(to, false, backend);
+                        // The `USING` cast makes conversions without an assignment cast
+                        // (text to integer, say) possible. It casts to the type without its
+                        // length or precision: an explicit cast to `varchar(20)` would cut
+                        // longer values silently, whereas the assignment to the column that
+                        // follows refuses them ("value too long").
                         alter_column(sql, table, column)
                             .keyword(" TYPE ")
-                            .column_type(&ty)
+                            .column_type(&sql_type(to, false, backend))
                             .keyword(" USING ")
                             .iden(column)
                             .keyword("::")
-                            .column_type(&ty)
+                            .column_type(&sql_type(&unsized_type(to), false, backend))
                             .finish()
                     }
                     _ => {

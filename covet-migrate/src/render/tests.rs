@@ -183,9 +183,7 @@ fn alter_column_type() {
     };
     assert_eq!(
         sql(&op, Postgres),
-        [
-            r#"ALTER TABLE "post" ALTER COLUMN "title" TYPE varchar(200) USING "title"::varchar(200)"#
-        ]
+        [r#"ALTER TABLE "post" ALTER COLUMN "title" TYPE varchar(200) USING "title"::varchar"#]
     );
     assert_eq!(
         mysql_modify(&op),

@@ -90,6 +90,9 @@ pub(crate) struct Conn {
     checkout: Option<Checkout>,
     pub(crate) db: Database,
     pub(crate) tx: TxState,
+    /// Close the connection when dropped instead of returning it: it carries session state
+    /// (a session-level lock) that the next user of the pool must not inherit.
+    pub(crate) close_on_drop: bool,
 }
 
 impl Conn {
@@ -103,6 +106,7 @@ impl Conn {
             raw: Some(raw),
             db,
             tx: TxState::default(),
+            close_on_drop: false,
         }
     }
 
@@ -121,6 +125,12 @@ impl Drop for Conn {
         let (Some(raw), Some(checkout)) = (self.raw.take(), self.checkout.take()) else {
             return;
         };
+        if self.close_on_drop && !self.tx.needs_cleanup() {
+            // Closing also ends whatever the session held on the server.
+            raw.discard();
+            drop(checkout);
+            return;
+        }
         if !self.tx.needs_cleanup() {
             // Back to the pool (sqlx pings it there, which also drains the answer of a
             // statement abandoned halfway), then the checkout ends.
@@ -132,6 +142,7 @@ impl Drop for Conn {
         // was dropped). The connection must not reach the pool before it is rolled back.
         let tx = std::mem::take(&mut self.tx);
         let db = self.db.clone();
+        let close_on_drop = self.close_on_drop;
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
                 runtime.spawn(async move {
@@ -140,6 +151,7 @@ impl Drop for Conn {
                         checkout: Some(checkout),
                         db,
                         tx,
+                        close_on_drop,
                     };
                     let rolled_back =
                         tokio::time::timeout(CLEANUP_TIMEOUT, conn.abandon_transaction()).await;

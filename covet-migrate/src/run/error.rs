@@ -1,0 +1,244 @@
+//! Why a run stopped, and what to do about it.
+
+use std::fmt;
+use std::time::Duration;
+
+use covet::Backend;
+
+use crate::files::FilesError;
+
+/// Why [`Migrator`](crate::Migrator) stopped. Every message ends with what to do next.
+///
+/// # Examples
+///
+/// ```
+/// use covet_migrate::MigrateError;
+///
+/// let err = MigrateError::Edited { migration: "0002_add_post_summary".into() };
+/// assert!(err.to_string().contains("was edited after it was applied"));
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MigrateError {
+    /// The migrations folder could not be read or does not verify.
+    Files(FilesError),
+    /// A database error outside any migration's statements (connecting, the history table,
+    /// the lock).
+    Database(covet::Error),
+    /// A statement of a migration failed.
+    Statement {
+        /// The migration, `NNNN_name`.
+        migration: String,
+        /// `up` or `down`.
+        direction: &'static str,
+        /// Which statement, from 1.
+        number: usize,
+        /// How many statements the script has.
+        total: usize,
+        /// The statement.
+        statement: String,
+        /// The server's error.
+        source: covet::Error,
+        /// Whether the statements before it stay applied (no transaction: MySQL/MariaDB); the
+        /// migration is then recorded as failed.
+        partial: bool,
+    },
+    /// SQLite's `PRAGMA foreign_key_check` found rows whose foreign keys point nowhere after a
+    /// table rebuild; the migration was rolled back.
+    ForeignKeyCheck {
+        /// The migration.
+        migration: String,
+        /// One line per violation: table, row id, referenced table.
+        violations: Vec<String>,
+    },
+    /// An applied migration's `up.sql` no longer has the checksum recorded when it was applied.
+    Edited {
+        /// The migration.
+        migration: String,
+    },
+    /// An applied migration is no longer in the folder, or has another name there.
+    Missing {
+        /// The migration as the history records it.
+        migration: String,
+    },
+    /// Migrations older than the latest applied one are pending.
+    OutOfOrder {
+        /// The pending migrations.
+        pending: Vec<String>,
+        /// The latest applied migration.
+        latest_applied: String,
+    },
+    /// An earlier run left a migration failed or interrupted (MySQL/MariaDB): the database may
+    /// be half-migrated, and nothing runs until that is resolved.
+    Blocked {
+        /// The migration.
+        migration: String,
+        /// What the history records.
+        state: String,
+    },
+    /// Another runner held the migration lock for longer than the lock timeout.
+    LockTimeout {
+        /// How long this runner waited.
+        waited: Duration,
+    },
+    /// A script is written for another dialect than the database's.
+    WrongDialect {
+        /// The migration.
+        migration: String,
+        /// The script's dialect.
+        script: Backend,
+        /// The database's.
+        database: Backend,
+    },
+    /// A script asks for something this dialect's runner cannot do.
+    Unsupported {
+        /// The migration.
+        migration: String,
+        /// What, and why.
+        reason: String,
+    },
+    /// `resolve` was asked about a migration that is not failed or interrupted.
+    NothingToResolve {
+        /// The version asked about.
+        version: u32,
+    },
+}
+
+impl fmt::Display for MigrateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Files(error) => write!(f, "{error}"),
+            Self::Database(error) => write!(f, "{error}"),
+            Self::Statement {
+                migration,
+                direction,
+                number,
+                total,
+                statement,
+                source,
+                partial,
+            } => {
+                write!(
+                    f,
+                    "migration {migration} ({direction}) failed at statement {number} of {total}: \
+                     {source}\n    {statement}\n"
+                )?;
+                if *partial {
+                    write!(
+                        f,
+                        "The {} statement(s) before it are applied and stay applied: this dialect \
+                         commits each DDL statement at once. The migration is recorded as failed \
+                         and blocks further runs. Finish its remaining statements or undo the \
+                         applied ones by hand, then run `cargo covet resolve {} --applied` or \
+                         `--rolled-back`.",
+                        number - 1,
+                        version_of(migration)
+                    )
+                } else {
+                    write!(
+                        f,
+                        "Nothing of it was applied: it ran in a transaction, which was rolled back. \
+                         Fix the data (or the migration: it was never applied, so it may still be \
+                         edited; then run `cargo covet rehash`) and run migrate again."
+                    )
+                }
+            }
+            Self::ForeignKeyCheck {
+                migration,
+                violations,
+            } => write!(
+                f,
+                "migration {migration} was rolled back: after rebuilding its tables, \
+                 PRAGMA foreign_key_check found rows referencing missing rows:\n    {}\n\
+                 Delete or fix those rows (or make the migration do it), then run migrate again.",
+                violations.join("\n    ")
+            ),
+            Self::Edited { migration } => write!(
+                f,
+                "migration {migration} was edited after it was applied: its up.sql no longer has \
+                 the checksum recorded in the database, so the database holds what the old text \
+                 did. Restore the file from version control (`git checkout -- migrations/{migration}`) \
+                 and put the change in a new migration (`cargo covet makemigrations`)."
+            ),
+            Self::Missing { migration } => write!(
+                f,
+                "migration {migration} is applied to the database but is not in the migrations \
+                 folder (deleted, renamed or renumbered). Restore it from version control; if the \
+                 database really should not have it, roll it back with a build that still has it."
+            ),
+            Self::OutOfOrder {
+                pending,
+                latest_applied,
+            } => write!(
+                f,
+                "migration(s) {} are pending but older than {latest_applied}, which is applied \
+                 (a branch merged after later migrations were deployed). Check that they do not \
+                 depend on what came after, then apply them with `--allow-out-of-order` \
+                 (`Migrator::allow_out_of_order`), or renumber them after {latest_applied}.",
+                pending.join(", ")
+            ),
+            Self::Blocked { migration, state } => write!(
+                f,
+                "migration {migration} is {state}: an earlier run stopped in the middle of it, and \
+                 the database may hold part of it. Compare the database with the migration's \
+                 statements (`cargo covet sqlmigrate {version}`), finish or undo its statements by \
+                 hand, then run `cargo covet resolve {version} --applied` or `--rolled-back`.",
+                version = version_of(migration)
+            ),
+            Self::LockTimeout { waited } => write!(
+                f,
+                "waited {:.1} s for the migration lock: another `migrate` or `rollback` is running \
+                 against this database. Let it finish and try again, or raise the lock timeout \
+                 (`--lock-timeout`).",
+                waited.as_secs_f64()
+            ),
+            Self::WrongDialect {
+                migration,
+                script,
+                database,
+            } => write!(
+                f,
+                "migration {migration} is written for {}, but the database is {}. Point \
+                 DATABASE_URL at the right database, or generate the migrations for this dialect.",
+                script.name(),
+                database.name()
+            ),
+            Self::Unsupported { migration, reason } => {
+                write!(f, "migration {migration} cannot run: {reason}")
+            }
+            Self::NothingToResolve { version } => write!(
+                f,
+                "migration {version:04} is not failed or interrupted: there is nothing to resolve \
+                 (`cargo covet status` lists each migration's state)"
+            ),
+        }
+    }
+}
+
+/// The version part of `NNNN_name`, for the commands a message suggests.
+fn version_of(migration: &str) -> &str {
+    let digits = migration.split('_').next().unwrap_or(migration);
+    digits.trim_start_matches('0')
+}
+
+impl std::error::Error for MigrateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Files(error) => Some(error),
+            Self::Database(error) | Self::Statement { source: error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<FilesError> for MigrateError {
+    fn from(error: FilesError) -> Self {
+        Self::Files(error)
+    }
+}
+
+impl From<covet::Error> for MigrateError {
+    fn from(error: covet::Error) -> Self {
+        Self::Database(error)
+    }
+}
