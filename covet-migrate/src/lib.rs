@@ -120,16 +120,29 @@
 //! | C008 | [`risk::ADDS_FOREIGN_KEY`] | `AddForeignKey` | adds a foreign key: fails on dangling references, locks both tables |
 //! | C009 | [`risk::CHANGES_AUTO_INCREMENT`] | `AlterColumnAutoIncrement` | changes auto-increment: numbering may collide with existing keys |
 //!
-//! ## What comes next
+//! ## Applying them
 //!
-//! Not here yet: the runner with its history table and lock (it reads the files through
-//! [`MigrationDir`] or [`Migration::embedded`], records [`Migration::checksum`], and obeys each
-//! [`SqlScript`]'s flags), drift detection against a live database, the macro that embeds a
-//! migrations folder, and the `cargo covet` command (`makemigrations` calls [`generate()`],
-//! with `--allow-destructive` and `--backfill table.column=value`; a `rehash` command calls
-//! [`MigrationDir::rehash`]). Until then, [`covet::dev::create_tables`] creates tables directly for development.
+//! - [`Migrator`] ([`run`]): the runner. A history table (`covet_migrations`: version, name,
+//!   checksum, applied at, duration), a lock so that concurrent deployments apply each
+//!   migration exactly once (a PostgreSQL advisory lock, MySQL's `GET_LOCK`, SQLite's
+//!   `BEGIN IMMEDIATE`), one transaction per migration where DDL is transactional and recorded
+//!   progress where it is not (MySQL/MariaDB: a failure is recorded, naming the statement, and
+//!   blocks further runs until [`Migrator::resolve`]). Every run refuses edited or missing
+//!   applied migrations and out-of-order ones; [`Migrator::status`], [`Migrator::pending`]
+//!   (dry runs), [`Migrator::rollback`].
+//! - [`drift()`]: the live database compared with a snapshot.
+//! - [`embed_migrations!`]: a migrations folder compiled into the program, for
+//!   [`Migrator::embedded`] at start-up.
+//! - [`cli`]: the commands of `cargo covet` (`makemigrations`, `check`, `migrate`, `rollback`,
+//!   `status`, `sqlmigrate`, `drift`, `resolve`, `rehash`), run from a small binary of the
+//!   user's that passes its models; the `cargo-covet` binary finds and runs it.
+//!
+//! The book's migrations chapter is the guide; [`covet::dev::create_tables`] remains for
+//! tests and quick starts.
 
+pub mod cli;
 mod diff;
+pub mod drift;
 pub mod files;
 pub mod generate;
 mod operation;
@@ -144,12 +157,53 @@ mod apply;
 #[cfg(test)]
 mod test_models;
 
+/// Compiles a migrations folder into the program: `embed_migrations!("path")` is a
+/// `&'static [EmbeddedMigration]` for [`Migration::embedded`], so that a binary carries its
+/// migrations and needs no folder at run time.
+///
+/// The path is relative to the directory of the crate being compiled (its
+/// `CARGO_MANIFEST_DIR`); `embed_migrations!()` means `embed_migrations!("migrations")`. The
+/// migrations are listed in version order, each with its `up.sql` and `down.sql` read by
+/// `include_str!`: [`Migration::embedded`] gives what [`MigrationDir::verify`] reads from the
+/// folder (its [layout](files)), hidden entries and other files ignored alike.
+///
+/// **Rebuilds.** Cargo rebuilds the crate when a file read by `include_str!` changes, so an
+/// edited script is picked up; but a proc macro cannot have cargo watch a directory on stable
+/// Rust, so a new migration alone would not be seen. The expansion therefore also includes
+/// `covet.sum`, which every migration added or removed changes: cargo rebuilds, and the macro
+/// lists the folder again. That is why `covet.sum` is required, even before the first
+/// migration.
+///
+/// **Compile errors**, pointing at the path: a missing folder (create the first migration
+/// with `cargo covet makemigrations`), a directory not named `NNNN_name`, two migrations with
+/// the same version, a migration without `up.sql` or `down.sql`, a missing `covet.sum`. The
+/// checksums are not compared at compile time: run [`MigrationDir::verify`] on the folder in
+/// a test or in CI.
+///
+/// # Examples
+///
+/// ```
+/// use covet_migrate::{EmbeddedMigration, Migration, MigrationDir, embed_migrations};
+///
+/// // This crate's test fixture; in an application, `embed_migrations!()`.
+/// static MIGRATIONS: &[EmbeddedMigration] = embed_migrations!("tests/fixtures/embed");
+///
+/// let migrations = Migration::embedded(MIGRATIONS)?;
+/// assert_eq!(migrations[0].dir_name(), "0001_create_author");
+/// assert_eq!(migrations[0].up()?.dialect, covet::Backend::Sqlite);
+///
+/// // The same migrations as the folder gives.
+/// let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/embed");
+/// assert_eq!(migrations, MigrationDir::open(folder)?.verify()?);
+/// # Ok::<(), covet_migrate::FilesError>(())
+/// ```
+pub use covet_macros::embed_migrations;
 pub use diff::{diff, diff_with_renames};
+pub use drift::{Difference, Drift, drift};
 pub use files::{
     Checksum, Direction, EmbeddedMigration, FilesError, InvalidChecksum, Migration, MigrationDir,
     SqlScript,
 };
-
 pub use generate::{
     DESTRUCTIVE, GenerateError, GenerateOptions, Generated, WrittenMigration, generate,
 };

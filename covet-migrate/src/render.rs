@@ -25,6 +25,7 @@ use crate::operation::Operation;
 use crate::snapshot::Column;
 
 pub(crate) use backfill::fill_nulls;
+pub(crate) use column::sql_type;
 pub(crate) use rebuild::{ColumnSource, foreign_key_check, rebuild_table};
 
 /// Why an operation cannot be rendered as plain statements.

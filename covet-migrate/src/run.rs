@@ -182,7 +182,7 @@ pub enum Resolution {
 /// ```no_run
 /// # async fn start() -> Result<(), Box<dyn std::error::Error>> {
 /// let db = covet::Database::connect(&std::env::var("DATABASE_URL")?).await?;
-/// covet_migrate::Migrator::embedded(covet_migrate::embed_migrations!("migrations"))?
+/// covet_migrate::Migrator::embedded(covet_migrate::embed_migrations!("tests/fixtures/embed"))?
 ///     .migrate(&db)
 ///     .await?;
 /// # Ok(()) }
@@ -418,10 +418,10 @@ impl Migrator {
         resolution: Resolution,
     ) -> Result<(), MigrateError> {
         let mut session = db.session().await?;
-        lock::acquire(&mut session, self.lock_timeout, &self.reporter()).await?;
+        let held = lock::acquire(&mut session, self.lock_timeout, &self.reporter()).await?;
         let resolved =
             apply::resolve(&mut session, self.migration(version), version, resolution).await;
-        lock::release(&mut session).await?;
+        lock::release(&mut session, held).await;
         resolved
     }
 
@@ -441,7 +441,7 @@ impl Migrator {
         steps: usize,
     ) -> Result<Vec<Ran>, MigrateError> {
         let mut session = db.session().await?;
-        lock::acquire(&mut session, self.lock_timeout, &self.reporter()).await?;
+        let held = lock::acquire(&mut session, self.lock_timeout, &self.reporter()).await?;
         let mut ran = Vec::new();
         let result = async {
             while ran.len() < steps {
@@ -453,10 +453,8 @@ impl Migrator {
             Ok::<(), MigrateError>(())
         }
         .await;
-        let released = lock::release(&mut session).await;
-        result?;
-        released?;
-        Ok(ran)
+        lock::release(&mut session, held).await;
+        result.map(|()| ran)
     }
 
     /// The next migration to run in `direction`, once `status` passed the checks.

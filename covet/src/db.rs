@@ -65,7 +65,8 @@ pub(crate) struct Settings {
     pub(crate) leak_backtraces: bool,
     pub(crate) long_transaction_threshold: Option<Duration>,
     /// The URL, kept to find out why new connections fail (never printed: it may hold a
-    /// password).
+    /// password). Unused when SQLite is the only backend compiled in.
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
     pub(crate) url: String,
 }
 

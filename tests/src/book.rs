@@ -23,6 +23,9 @@ pub struct Errors;
 #[doc = include_str!("../../book/src/transactions.md")]
 pub struct Transactions;
 
+#[doc = include_str!("../../book/src/migrations.md")]
+pub struct Migrations;
+
 #[doc = include_str!("../../book/src/architecture.md")]
 pub struct Architecture;
 

@@ -2,6 +2,7 @@
 //! `tests/{sqlite,postgres,mysql}.rs` expand for their backend.
 
 pub mod crud;
+pub mod drift;
 pub mod errors;
 pub mod migrate_render;
 pub mod migrate_run;
@@ -107,6 +108,21 @@ macro_rules! all_tests {
                 out_of_order_migrations_are_refused_unless_allowed,
                 two_runners_started_at_once_apply_each_migration_exactly_once,
                 a_runner_waits_for_the_lock_and_times_out_with_a_typed_error,
+                a_setting_a_migration_changes_does_not_reach_the_pool,
+                a_migration_that_controls_the_transaction_itself_is_refused,
+                a_dangling_reference_after_a_rebuild_rolls_the_migration_back,
+            }
+        );
+        $crate::suite_module!(
+            $backend,
+            drift {
+                a_table_covet_created_has_no_drift,
+                a_dropped_column_is_reported,
+                a_changed_type_is_reported,
+                an_extra_table_is_reported,
+                a_missing_index_and_foreign_key_are_reported,
+                extra_indexes_keys_and_checks_are_reported,
+                enum_values_defaults_and_nullability_are_compared,
             }
         );
         $crate::suite_module!(

@@ -48,7 +48,7 @@ pub(super) fn unsized_type(ty: &ColumnType) -> ColumnType {
 }
 
 /// The sea-query type of a column of type `ty` on `backend`.
-pub(super) fn sql_type(
+pub(crate) fn sql_type(
     ty: &ColumnType,
     auto_increment: bool,
     backend: Backend,

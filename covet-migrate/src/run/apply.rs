@@ -12,10 +12,6 @@ use super::history::{self, HistoryRow, HistoryState};
 use super::{MigrateError, Migrator, Progress, Ran, Reporter, Resolution, Status};
 use crate::files::{Direction, Migration, SqlScript};
 
-/// How long a SQLite runner sleeps between two attempts at the write lock, after the busy
-/// timeout ran out.
-const SQLITE_RETRY_PAUSE: Duration = Duration::from_millis(100);
-
 /// Runs the next migration in `direction`, if any, on `session` (which holds the lock on
 /// PostgreSQL and MySQL).
 pub(super) async fn step(
@@ -64,17 +60,18 @@ async fn with_foreign_keys<T>(
     if !off {
         return body(session).await;
     }
-    // If switching them back on fails, the connection must not be reused with them off.
-    session.set_close_on_drop(true);
     covet::unchecked_sql("PRAGMA foreign_keys = OFF")
         .execute(&mut *session)
         .await?;
     let result = body(session).await;
-    covet::unchecked_sql("PRAGMA foreign_keys = ON")
+    // The body's error comes first; if only switching back fails, the run stops there (and a
+    // file database's runner connection is closed, never pooled, in any case).
+    let restored = covet::unchecked_sql("PRAGMA foreign_keys = ON")
         .execute(&mut *session)
-        .await?;
-    session.set_close_on_drop(false);
-    result
+        .await;
+    let value = result?;
+    restored?;
+    Ok(value)
 }
 
 /// One migration and its history row in one transaction (PostgreSQL, SQLite).
@@ -86,7 +83,7 @@ async fn step_in_transaction(
 ) -> Result<Step, MigrateError> {
     let backend = session.backend();
     let reporter = migrator.reporter();
-    let mut tx = begin(session, migrator.lock_timeout, &reporter).await?;
+    let mut tx = begin(session, migrator.lock_timeout).await?;
     history::ensure(&mut tx, backend).await?;
     let rows = history::read(&mut tx, backend).await?;
     let status = Status::new(&migrator.migrations, &rows);
@@ -104,7 +101,9 @@ async fn step_in_transaction(
             migration: migration.dir_name(),
             reason: format!(
                 "its {} is marked `-- covet:no-transaction`, which covet runs on MySQL/MariaDB \
-                 only; on {} every migration runs in a transaction with its history row",
+                 only; on {} every migration runs in a transaction with its history row. Remove \
+                 the directive; a statement that cannot run in a transaction (PostgreSQL's \
+                 `CREATE INDEX CONCURRENTLY`) has to be run by hand, outside the migrations",
                 direction.file(),
                 backend.name()
             ),
@@ -116,6 +115,20 @@ async fn step_in_transaction(
         // Nothing of it stays: the transaction goes, the history does not change.
         let _ = tx.rollback().await;
         return Err(error);
+    }
+    if script.foreign_keys_off && !script.statements.iter().any(|s| is_foreign_key_check(s)) {
+        // A hand-written script that switched foreign keys off is checked all the same.
+        let check = "PRAGMA foreign_key_check".to_owned();
+        let checked = SqlScript {
+            statements: vec![check],
+            ..script.clone()
+        };
+        if let Err(error) =
+            run_statements(&mut tx, migration, direction, &checked, &Reporter(None)).await
+        {
+            let _ = tx.rollback().await;
+            return Err(error);
+        }
     }
     let duration = start.elapsed();
     match direction {
@@ -136,39 +149,25 @@ async fn step_in_transaction(
 }
 
 /// Begins the migration's transaction. On SQLite, `BEGIN IMMEDIATE` is the lock: it waits for
-/// the busy timeout, then again until the runner's lock timeout.
+/// the write lock up to the busy timeout, which the runner set to its lock timeout.
 async fn begin<'s>(
     session: &'s mut Session,
     lock_timeout: Duration,
-    reporter: &Reporter<'_>,
 ) -> Result<covet::Transaction<'s>, MigrateError> {
     if session.backend() != Backend::Sqlite {
         return Ok(session.begin().await?);
     }
     let options = TransactionOptions::new().sqlite_locking(SqliteLocking::Immediate);
     let start = Instant::now();
-    let mut reported = false;
-    loop {
-        // Borrowck: a transaction that is returned keeps `session` borrowed for `'s`, so the
-        // retry is decided on an error that holds no borrow.
-        let error = match session.begin_with(options).await {
-            Ok(_) => break,
-            Err(error) => error,
-        };
-        if !error.is_transient() {
-            return Err(error.into());
+    session.begin_with(options).await.map_err(|error| {
+        if error.is_transient() {
+            MigrateError::LockTimeout {
+                waited: start.elapsed().max(lock_timeout),
+            }
+        } else {
+            error.into()
         }
-        let waited = start.elapsed();
-        if waited >= lock_timeout {
-            return Err(MigrateError::LockTimeout { waited });
-        }
-        if !reported {
-            reporter.report(Progress::WaitingForLock);
-            reported = true;
-        }
-        tokio::time::sleep(SQLITE_RETRY_PAUSE).await;
-    }
-    Ok(session.begin_with(options).await?)
+    })
 }
 
 /// One migration statement by statement, recording its progress in the history as it goes
@@ -188,16 +187,37 @@ async fn step_without_transaction(
     };
     let script = script(migration, direction, backend)?;
     let start = Instant::now();
-    let mut row = applied_row(migration, Duration::ZERO);
-    row.state = HistoryState::Running;
-    row.statements_done = 0;
-    match direction {
-        Direction::Up => row = row.insert(&mut *session).await?,
-        Direction::Down => {
-            row.error = Some("rolling back (down.sql)".into());
-            row.update(&mut *session).await?;
+    // Marked running before the first statement: if the process dies halfway, the next run
+    // sees it (interrupted) instead of applying the migration again over its own remains.
+    let mut row = match direction {
+        Direction::Up => {
+            let mut row = applied_row(migration, Duration::ZERO);
+            row.state = HistoryState::Running;
+            row.insert(&mut *session).await?
         }
-    }
+        Direction::Down => {
+            // The applied row keeps its checksum, applied-at and duration.
+            let Some(mut row) = rows
+                .into_iter()
+                .find(|r| r.version == i64::from(migration.version()))
+            else {
+                return Ok(None);
+            };
+            row.state = HistoryState::Running;
+            row.statements_done = 0;
+            row.error = Some("rolling back (down.sql)".into());
+            row.update_columns(
+                &mut *session,
+                (
+                    HistoryRow::state,
+                    HistoryRow::statements_done,
+                    HistoryRow::error,
+                ),
+            )
+            .await?;
+            row
+        }
+    };
     report_start(&reporter, migration, direction, &script);
     let total = script.statements.len();
     for (index, statement) in script.statements.iter().enumerate() {
@@ -208,9 +228,12 @@ async fn step_without_transaction(
                 direction.file(),
                 index + 1
             ));
-            row.duration_ms = millis(start.elapsed());
-            // The failure is recorded before it is reported: the next run must see it.
-            row.update(&mut *session).await?;
+            // The failure is recorded before it is reported: the next run must see it. If even
+            // that fails (the connection is gone), the row still says running, which blocks
+            // the next run just the same, and the statement's error is the one to report.
+            let _ = row
+                .update_columns(&mut *session, (HistoryRow::state, HistoryRow::error))
+                .await;
             return Err(statement_error(
                 migration, direction, index, &script, source, true,
             ));
@@ -229,7 +252,8 @@ async fn step_without_transaction(
         Direction::Up => {
             row.state = HistoryState::Applied;
             row.duration_ms = millis(duration);
-            row.update(&mut *session).await?;
+            row.update_columns(&mut *session, (HistoryRow::state, HistoryRow::duration_ms))
+                .await?;
         }
         Direction::Down => {
             forget(session, migration.version()).await?;
@@ -294,6 +318,18 @@ fn script(
             database: backend,
         });
     }
+    if let Some(statement) = script.statements.iter().find(|s| controls_transaction(s)) {
+        return Err(MigrateError::Unsupported {
+            migration: migration.dir_name(),
+            reason: format!(
+                "its {} controls the transaction itself (`{}`). covet runs each migration in a \
+                 transaction of its own, with its history row, where the dialect allows: a \
+                 COMMIT inside would commit half of it. Remove the statement",
+                direction.file(),
+                statement.lines().next().unwrap_or_default()
+            ),
+        });
+    }
     Ok(script)
 }
 
@@ -341,6 +377,18 @@ async fn run_statement<C: Conn>(conn: &mut C, statement: &str) -> covet::Result<
     covet::unchecked_sql(AssertSqlSafe(statement.to_owned()))
         .execute(conn.executor())
         .await
+}
+
+/// Whether `statement` begins, ends or marks a transaction, which the runner does itself.
+fn controls_transaction(statement: &str) -> bool {
+    let mut words = statement.split_whitespace().map(str::to_ascii_lowercase);
+    let first = words.next().unwrap_or_default();
+    let first = first.trim_end_matches(';');
+    match first {
+        "begin" | "commit" | "rollback" | "end" | "savepoint" | "release" | "abort" => true,
+        "start" => words.next().is_some_and(|w| w == "transaction"),
+        _ => false,
+    }
 }
 
 /// Whether `statement` is SQLite's `PRAGMA foreign_key_check`, whose rows are violations.

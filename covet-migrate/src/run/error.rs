@@ -123,24 +123,38 @@ impl fmt::Display for MigrateError {
                     "migration {migration} ({direction}) failed at statement {number} of {total}: \
                      {source}\n    {statement}\n"
                 )?;
-                if *partial {
-                    write!(
+                let version = version_of(migration);
+                match (*partial, *direction) {
+                    (true, "down") => write!(
+                        f,
+                        "The {} statement(s) of down.sql before it are applied and stay applied: \
+                         this dialect commits each DDL statement at once. The migration is \
+                         recorded as failed and blocks further runs. Finish its down.sql by hand \
+                         and run `cargo covet resolve {version} --rolled-back`, or redo what was \
+                         undone and run `cargo covet resolve {version} --applied`.",
+                        number - 1
+                    ),
+                    (true, _) => write!(
                         f,
                         "The {} statement(s) before it are applied and stay applied: this dialect \
                          commits each DDL statement at once. The migration is recorded as failed \
-                         and blocks further runs. Finish its remaining statements or undo the \
-                         applied ones by hand, then run `cargo covet resolve {} --applied` or \
-                         `--rolled-back`.",
-                        number - 1,
-                        version_of(migration)
-                    )
-                } else {
-                    write!(
+                         and blocks further runs. Finish its remaining statements by hand and run \
+                         `cargo covet resolve {version} --applied`, or undo the applied ones and \
+                         run `cargo covet resolve {version} --rolled-back`.",
+                        number - 1
+                    ),
+                    (false, "down") => write!(
                         f,
-                        "Nothing of it was applied: it ran in a transaction, which was rolled back. \
-                         Fix the data (or the migration: it was never applied, so it may still be \
-                         edited; then run `cargo covet rehash`) and run migrate again."
-                    )
+                        "Nothing was rolled back: the down.sql ran in a transaction, which was \
+                         rolled back, and the migration is still applied. Fix the data or the \
+                         down.sql (then run `cargo covet rehash`) and roll back again."
+                    ),
+                    (false, _) => write!(
+                        f,
+                        "Nothing of it was applied: it ran in a transaction, which was rolled \
+                         back. Fix the data (or the migration: it was never applied, so it may \
+                         still be edited; then run `cargo covet rehash`) and run migrate again."
+                    ),
                 }
             }
             Self::ForeignKeyCheck {
@@ -157,8 +171,9 @@ impl fmt::Display for MigrateError {
                 f,
                 "migration {migration} was edited after it was applied: its up.sql no longer has \
                  the checksum recorded in the database, so the database holds what the old text \
-                 did. Restore the file from version control (`git checkout -- migrations/{migration}`) \
-                 and put the change in a new migration (`cargo covet makemigrations`)."
+                 did. Restore the file from version control (`git checkout -- <migrations folder>/{migration}`, \
+                 then `cargo covet rehash` if covet.sum was rehashed since) and put the change in \
+                 a new migration (`cargo covet makemigrations`)."
             ),
             Self::Missing { migration } => write!(
                 f,
@@ -181,7 +196,8 @@ impl fmt::Display for MigrateError {
                 f,
                 "migration {migration} is {state}: an earlier run stopped in the middle of it, and \
                  the database may hold part of it. Compare the database with the migration's \
-                 statements (`cargo covet sqlmigrate {version}`), finish or undo its statements by \
+                 statements (`cargo covet sqlmigrate {version}`, with `--down` if it failed rolling \
+                 back), finish or undo its statements by \
                  hand, then run `cargo covet resolve {version} --applied` or `--rolled-back`.",
                 version = version_of(migration)
             ),

@@ -92,6 +92,11 @@ impl Database {
     }
 
     async fn why_no_connection(&self) -> Option<Error> {
+        // Unused when SQLite is the only backend compiled in.
+        #[cfg_attr(
+            not(any(feature = "postgres", feature = "mysql")),
+            allow(unused_variables)
+        )]
         let settings = &self.shared.settings;
         match &self.shared.pool {
             #[cfg(feature = "postgres")]

@@ -83,6 +83,14 @@ fn versions(ran: &[covet_migrate::Ran]) -> Vec<u32> {
     ran.iter().map(|r| r.version).collect()
 }
 
+/// Introspects the database and compares it with `models`.
+async fn assert_no_drift(db: &Database, models: &Registry) {
+    let drift = covet_migrate::drift(db, &Schema::from_registry(models).unwrap())
+        .await
+        .unwrap();
+    assert!(drift.is_empty(), "{drift}");
+}
+
 /// Whether `sql` (a query naming a table or column) runs: the object exists.
 async fn runs(db: &Database, sql: &'static str) -> bool {
     covet::unchecked_sql(sql).execute(db).await.is_ok()
@@ -99,6 +107,13 @@ pub async fn migrations_apply_once_record_their_checksums_and_roll_back(t: &Test
         },
     );
     let migrator = project.migrator();
+    // The exact SQL, per dialect, reviewed like any other snapshot.
+    let sql: String = migrator
+        .migrations()
+        .iter()
+        .map(|m| format!("{}\n{}\n", m.up_sql(), m.down_sql()))
+        .collect();
+    insta::assert_snapshot!(format!("blog_migrations_on_{}", t.backend.name()), sql);
 
     let status = migrator.status(&t.db).await.unwrap();
     assert_eq!(status.pending().collect::<Vec<_>>(), [1, 2]);
@@ -111,6 +126,8 @@ pub async fn migrations_apply_once_record_their_checksums_and_roll_back(t: &Test
     assert_eq!(rows[1].checksum, second.checksum().to_string());
     assert!(rows.iter().all(|row| row.state == "applied"));
     assert!(migrator.status(&t.db).await.unwrap().is_up_to_date());
+    // The database is what the models describe.
+    assert_no_drift(&t.db, &blog_v2::MODELS).await;
 
     // Nothing left to do: a second run applies nothing.
     assert!(migrator.migrate(&t.db).await.unwrap().is_empty());
@@ -159,6 +176,7 @@ pub async fn migrations_apply_once_record_their_checksums_and_roll_back(t: &Test
     assert_eq!(versions(&migrator.rollback(&t.db, 5).await.unwrap()), [1]);
     assert!(history(&t.db).await.is_empty());
     assert!(!runs(&t.db, "SELECT 1 FROM author").await);
+    assert_no_drift(&t.db, &covet::models![]).await;
     assert!(migrator.rollback(&t.db, 1).await.unwrap().is_empty());
 
     // Up again from nothing.
@@ -784,7 +802,9 @@ pub async fn a_runner_waits_for_the_lock_and_times_out_with_a_typed_error(t: &Te
     holder.set_close_on_drop(true);
     let held = match t.backend {
         Backend::Postgres => Some("SELECT pg_advisory_lock(7165075710285933927)"),
-        Backend::MySql => Some("SELECT GET_LOCK(CONCAT('covet_migrations.', DATABASE()), 0)"),
+        Backend::MySql => {
+            Some("SELECT GET_LOCK(LEFT(CONCAT('covet_migrations.', DATABASE()), 64), 0)")
+        }
         _ => None,
     };
     let writer = match held {
@@ -830,4 +850,133 @@ pub async fn a_runner_waits_for_the_lock_and_times_out_with_a_typed_error(t: &Te
     assert_eq!(db.pool_stats().in_use, 0);
     db.close().await;
     drop(writer);
+}
+
+/// A hand-written migration in `backend`'s dialect: `(up, down)` statements.
+fn hand_written(dir_name: &'static str, backend: Backend, up: &str, down: &str) -> Migration {
+    let header = format!("-- dialect: {}\n", backend.name());
+    let directive = if backend == Backend::MySql {
+        "-- covet:no-transaction\n"
+    } else {
+        ""
+    };
+    let up: &'static str = Box::leak(format!("{header}{directive}\n{up}\n").into_boxed_str());
+    let down: &'static str = Box::leak(format!("{header}{directive}\n{down}\n").into_boxed_str());
+    Migration::from_embedded(&covet_migrate::EmbeddedMigration { dir_name, up, down }).unwrap()
+}
+
+pub async fn a_setting_a_migration_changes_does_not_reach_the_pool(t: &TestDb) {
+    let (set, read): (&str, &'static str) = match t.backend {
+        Backend::Postgres => (
+            "SET lock_timeout = '1234ms';",
+            "SELECT CASE WHEN current_setting('lock_timeout') = '1234ms' THEN 1 ELSE 0 END::bigint",
+        ),
+        Backend::MySql => ("SET @covet_probe = 1;", "SELECT CAST(COALESCE(@covet_probe, 0) AS SIGNED)"),
+        _ => (
+            "PRAGMA cache_size = 1234;",
+            "SELECT cache_size = 1234 FROM pragma_cache_size",
+        ),
+    };
+    let migration = hand_written(
+        "0001_create_knob",
+        t.backend,
+        &format!("{set}\n\nCREATE TABLE knob (id integer);"),
+        "DROP TABLE knob;",
+    );
+    Migrator::new(vec![migration])
+        .unwrap()
+        .migrate(&t.db)
+        .await
+        .unwrap();
+    assert!(runs(&t.db, "SELECT id FROM knob").await);
+    // Every connection the pool holds, at once: none carries the migration's setting.
+    let mut sessions = Vec::new();
+    for _ in 0..t.db.pool_size().max(1) {
+        sessions.push(t.db.session().await.unwrap());
+    }
+    for session in &mut sessions {
+        let set: Vec<Flag> = covet::unchecked_sql(read)
+            .fetch_all(&mut *session)
+            .await
+            .unwrap();
+        assert_eq!(
+            set[0].0, 0,
+            "a pooled connection kept the migration's setting"
+        );
+    }
+}
+
+pub async fn a_migration_that_controls_the_transaction_itself_is_refused(t: &TestDb) {
+    let migration = hand_written(
+        "0001_create_knob",
+        t.backend,
+        "CREATE TABLE knob (id integer);\n\nCOMMIT;",
+        "DROP TABLE knob;",
+    );
+    let err = Migrator::new(vec![migration])
+        .unwrap()
+        .migrate(&t.db)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, MigrateError::Unsupported { .. }), "{err}");
+    assert!(err.to_string().contains("COMMIT"), "{err}");
+    assert!(!runs(&t.db, "SELECT id FROM knob").await);
+}
+
+pub async fn a_dangling_reference_after_a_rebuild_rolls_the_migration_back(t: &TestDb) {
+    if t.backend != Backend::Sqlite {
+        // Foreign keys are switched off around a migration on SQLite only.
+        return;
+    }
+    let tables = hand_written(
+        "0001_create_parent_child",
+        t.backend,
+        "CREATE TABLE parent (id integer PRIMARY KEY);\n\n\
+         CREATE TABLE child (id integer PRIMARY KEY, parent_id integer NOT NULL REFERENCES parent (id));",
+        "DROP TABLE child;\n\nDROP TABLE parent;",
+    );
+    // A script with foreign keys off that leaves a child pointing nowhere, and no check of its
+    // own: the runner checks anyway.
+    let orphan = Migration::from_embedded(&covet_migrate::EmbeddedMigration {
+        dir_name: "0002_orphan",
+        up: "-- dialect: sqlite\n-- covet:foreign-keys-off\n\nINSERT INTO child (id, parent_id) VALUES (1, 42);\n",
+        down: "-- dialect: sqlite\n\nDELETE FROM child;\n",
+    })
+    .unwrap();
+    let migrator = Migrator::new(vec![tables, orphan]).unwrap();
+    let err = migrator.migrate(&t.db).await.unwrap_err();
+    let MigrateError::ForeignKeyCheck {
+        migration,
+        violations,
+    } = &err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!(migration, "0002_orphan");
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert!(
+        err.to_string()
+            .contains("child row 1 references a missing row of parent"),
+        "{err}"
+    );
+    // Rolled back: no orphan, 0002 still pending, and foreign keys enforced again.
+    assert_eq!(
+        migrator
+            .status(&t.db)
+            .await
+            .unwrap()
+            .pending()
+            .collect::<Vec<_>>(),
+        [2]
+    );
+    let rows: Vec<Flag> = covet::unchecked_sql("SELECT count(*) FROM child")
+        .fetch_all(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(rows[0].0, 0);
+    let err = covet::unchecked_sql("INSERT INTO child (id, parent_id) VALUES (2, 42)")
+        .execute(&t.db)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ForeignKeyViolation);
 }
