@@ -111,6 +111,7 @@ macro_rules! all_tests {
                 a_setting_a_migration_changes_does_not_reach_the_pool,
                 a_migration_that_controls_the_transaction_itself_is_refused,
                 a_dangling_reference_after_a_rebuild_rolls_the_migration_back,
+                a_cancelled_run_releases_the_lock_and_leaves_nothing_half_done,
             }
         );
         $crate::suite_module!(

@@ -871,7 +871,10 @@ pub async fn a_setting_a_migration_changes_does_not_reach_the_pool(t: &TestDb) {
             "SET lock_timeout = '1234ms';",
             "SELECT CASE WHEN current_setting('lock_timeout') = '1234ms' THEN 1 ELSE 0 END::bigint",
         ),
-        Backend::MySql => ("SET @covet_probe = 1;", "SELECT CAST(COALESCE(@covet_probe, 0) AS SIGNED)"),
+        Backend::MySql => (
+            "SET @covet_probe = 1;",
+            "SELECT CAST(COALESCE(@covet_probe, 0) AS SIGNED)",
+        ),
         _ => (
             "PRAGMA cache_size = 1234;",
             "SELECT cache_size = 1234 FROM pragma_cache_size",
@@ -979,4 +982,51 @@ pub async fn a_dangling_reference_after_a_rebuild_rolls_the_migration_back(t: &T
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ForeignKeyViolation);
+}
+
+pub async fn a_cancelled_run_releases_the_lock_and_leaves_nothing_half_done(t: &TestDb) {
+    let sleep = match t.backend {
+        Backend::Postgres => "SELECT pg_sleep(1.5);",
+        Backend::MySql => "SELECT SLEEP(1.5);",
+        // SQLite has no sleep to cancel in; its lock is a transaction, rolled back on drop like
+        // any other (see the transactions suite).
+        _ => return,
+    };
+    let migration = hand_written(
+        "0001_create_knob",
+        t.backend,
+        &format!("CREATE TABLE knob (id integer);\n\n{sleep}"),
+        "DROP TABLE knob;",
+    );
+    // A deployment whose task is aborted while a migration runs.
+    let db = Database::connect(&t.url).await.unwrap();
+    let migrator = Migrator::new(vec![migration.clone()]).unwrap();
+    let run = tokio::spawn(async move { migrator.migrate(&db).await });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    run.abort();
+    assert!(run.await.unwrap_err().is_cancelled());
+
+    // The next runner gets the lock (once the server has seen the connection go) and finds
+    // what the dialect promises.
+    let next = Migrator::new(vec![migration])
+        .unwrap()
+        .lock_timeout(Duration::from_secs(10));
+    match t.backend {
+        Backend::Postgres => {
+            // Rolled back whole: the migration runs again, from the start.
+            assert_eq!(versions(&next.migrate(&t.db).await.unwrap()), [1]);
+        }
+        _ => {
+            // MariaDB committed the CREATE TABLE: the migration is recorded as interrupted and
+            // blocks, rather than being applied twice.
+            let err = next.migrate(&t.db).await.unwrap_err();
+            assert!(matches!(err, MigrateError::Blocked { .. }), "{err}");
+            assert!(
+                err.to_string().contains("INTERRUPTED after 1 statement"),
+                "{err}"
+            );
+        }
+    }
+    crate::suite::transactions::assert_no_pooled_connection_in_a_transaction(&t.db, t.backend)
+        .await;
 }
