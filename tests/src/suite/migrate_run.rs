@@ -83,6 +83,25 @@ fn versions(ran: &[covet_migrate::Ran]) -> Vec<u32> {
     ran.iter().map(|r| r.version).collect()
 }
 
+/// The one-off value `blog_v2`'s new required `post.lang` gets in existing rows.
+fn lang_backfill() -> GenerateOptions {
+    GenerateOptions {
+        backfills: ["post.lang=en".parse().unwrap()].into_iter().collect(),
+        ..GenerateOptions::default()
+    }
+}
+
+/// The author the blog tests write posts for.
+async fn ada(db: &Database) -> blog_v1::Author {
+    blog_v1::Author {
+        id: 0,
+        name: "Ada".into(),
+    }
+    .insert(db)
+    .await
+    .unwrap()
+}
+
 /// Introspects the database and compares it with `models`.
 async fn assert_no_drift(db: &Database, models: &Registry) {
     let drift = covet_migrate::drift(db, &Schema::from_registry(models).unwrap())
@@ -99,13 +118,7 @@ async fn runs(db: &Database, sql: &'static str) -> bool {
 pub async fn migrations_apply_once_record_their_checksums_and_roll_back(t: &TestDb) {
     let project = Project::new(t.backend);
     let first = project.generate(&blog_v1::MODELS);
-    let second = project.generate_with(
-        &blog_v2::MODELS,
-        GenerateOptions {
-            backfills: ["post.lang=en".parse().unwrap()].into_iter().collect(),
-            ..GenerateOptions::default()
-        },
-    );
+    let second = project.generate_with(&blog_v2::MODELS, lang_backfill());
     let migrator = project.migrator();
     // The exact SQL, per dialect, reviewed like any other snapshot.
     let sql: String = migrator
@@ -134,13 +147,7 @@ pub async fn migrations_apply_once_record_their_checksums_and_roll_back(t: &Test
     assert_eq!(history(&t.db).await.len(), 2);
 
     // The tables are the v2 models', with their constraints.
-    let author = blog_v1::Author {
-        id: 0,
-        name: "Ada".into(),
-    }
-    .insert(&t.db)
-    .await
-    .unwrap();
+    let author = ada(&t.db).await;
     let post = blog_v2::Post {
         id: 0,
         author_id: author.id,
@@ -187,13 +194,7 @@ pub async fn a_required_column_added_to_a_table_with_rows_takes_the_backfill_val
     let project = Project::new(t.backend);
     project.generate(&blog_v1::MODELS);
     project.migrator().migrate(&t.db).await.unwrap();
-    let author = blog_v1::Author {
-        id: 0,
-        name: "Ada".into(),
-    }
-    .insert(&t.db)
-    .await
-    .unwrap();
+    let author = ada(&t.db).await;
     for title in ["one", "two"] {
         blog_v1::Post {
             id: 0,
@@ -207,13 +208,7 @@ pub async fn a_required_column_added_to_a_table_with_rows_takes_the_backfill_val
         .unwrap();
     }
 
-    project.generate_with(
-        &blog_v2::MODELS,
-        GenerateOptions {
-            backfills: ["post.lang=en".parse().unwrap()].into_iter().collect(),
-            ..GenerateOptions::default()
-        },
-    );
+    project.generate_with(&blog_v2::MODELS, lang_backfill());
     project.migrator().migrate(&t.db).await.unwrap();
 
     let posts = blog_v2::Post::query()
@@ -236,21 +231,9 @@ pub async fn a_required_column_added_to_a_table_with_rows_takes_the_backfill_val
 pub async fn a_widened_type_keeps_values_past_the_old_range(t: &TestDb) {
     let project = Project::new(t.backend);
     project.generate(&blog_v1::MODELS);
-    project.generate_with(
-        &blog_v2::MODELS,
-        GenerateOptions {
-            backfills: ["post.lang=en".parse().unwrap()].into_iter().collect(),
-            ..GenerateOptions::default()
-        },
-    );
+    project.generate_with(&blog_v2::MODELS, lang_backfill());
     project.migrator().migrate(&t.db).await.unwrap();
-    let author = blog_v1::Author {
-        id: 0,
-        name: "Ada".into(),
-    }
-    .insert(&t.db)
-    .await
-    .unwrap();
+    let author = ada(&t.db).await;
     // `likes` was widened from i32 to i64: a value past i32 fits now.
     let post = blog_v2::Post {
         id: 0,
@@ -491,13 +474,7 @@ pub async fn a_declared_column_rename_keeps_the_data_both_ways(t: &TestDb) {
     let project = Project::new(t.backend);
     project.generate(&blog_v1::MODELS);
     project.migrator().migrate(&t.db).await.unwrap();
-    let author = blog_v1::Author {
-        id: 0,
-        name: "Ada".into(),
-    }
-    .insert(&t.db)
-    .await
-    .unwrap();
+    let author = ada(&t.db).await;
     blog_v1::Post {
         id: 0,
         author_id: author.id,
@@ -508,13 +485,7 @@ pub async fn a_declared_column_rename_keeps_the_data_both_ways(t: &TestDb) {
     .insert(&t.db)
     .await
     .unwrap();
-    let renaming = project.generate_with(
-        &blog_v2::MODELS,
-        GenerateOptions {
-            backfills: ["post.lang=en".parse().unwrap()].into_iter().collect(),
-            ..GenerateOptions::default()
-        },
-    );
+    let renaming = project.generate_with(&blog_v2::MODELS, lang_backfill());
     // A rename, not a drop and an add: nothing destructive was needed.
     assert!(!renaming.up_sql().contains("C002"), "{}", renaming.up_sql());
     let migrator = project.migrator();
@@ -566,13 +537,7 @@ pub async fn a_table_rebuild_keeps_rows_keys_and_foreign_keys(t: &TestDb) {
     let project = Project::new(t.backend);
     project.generate(&blog_v1::MODELS);
     project.migrator().migrate(&t.db).await.unwrap();
-    let author = blog_v1::Author {
-        id: 0,
-        name: "Ada".into(),
-    }
-    .insert(&t.db)
-    .await
-    .unwrap();
+    let author = ada(&t.db).await;
     let mut ids = Vec::new();
     for title in ["one", "two", "three"] {
         let post = blog_v1::Post {
@@ -594,13 +559,7 @@ pub async fn a_table_rebuild_keeps_rows_keys_and_foreign_keys(t: &TestDb) {
         .unwrap();
 
     // On SQLite, widening `likes` rebuilds `post` (foreign keys off, then checked).
-    let rebuilding = project.generate_with(
-        &blog_v2::MODELS,
-        GenerateOptions {
-            backfills: ["post.lang=en".parse().unwrap()].into_iter().collect(),
-            ..GenerateOptions::default()
-        },
-    );
+    let rebuilding = project.generate_with(&blog_v2::MODELS, lang_backfill());
     if t.backend == Backend::Sqlite {
         assert!(rebuilding.up_sql().contains("-- covet:foreign-keys-off"));
     }
