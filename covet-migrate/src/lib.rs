@@ -128,8 +128,8 @@
 //!   `BEGIN IMMEDIATE`), one transaction per migration where DDL is transactional and recorded
 //!   progress where it is not (MySQL/MariaDB: a failure is recorded, naming the statement, and
 //!   blocks further runs until [`Migrator::resolve`]). Every run refuses edited or missing
-//!   applied migrations and out-of-order ones; [`Migrator::status`], [`Migrator::pending`]
-//!   (dry runs), [`Migrator::rollback`].
+//!   applied migrations and out-of-order ones; [`Migrator::status`], [`Migrator::pending`] and
+//!   [`Migrator::pending_rollback`] (dry runs), [`Migrator::rollback`].
 //! - [`drift()`]: the live database compared with a snapshot.
 //! - [`embed_migrations!`]: a migrations folder compiled into the program, for
 //!   [`Migrator::embedded`] at start-up.

@@ -363,6 +363,48 @@ impl Migrator {
             .collect())
     }
 
+    /// The migrations [`rollback`](Self::rollback) would roll back now, latest first, after the
+    /// same checks: for `rollback --dry-run`, which prints their `down.sql`.
+    ///
+    /// # Errors
+    ///
+    /// What [`rollback`](Self::rollback) would refuse before running anything.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use covet_migrate::{EmbeddedMigration, Migrator};
+    ///
+    /// let migrator = Migrator::embedded(&[EmbeddedMigration {
+    ///     dir_name: "0001_create_tag",
+    ///     up: "-- dialect: sqlite\n\nCREATE TABLE \"tag\" (\"id\" integer);\n",
+    ///     down: "-- dialect: sqlite\n\nDROP TABLE \"tag\";\n",
+    /// }])?;
+    /// let db = covet::Database::connect("sqlite::memory:").await?;
+    /// assert!(migrator.pending_rollback(&db, 1).await?.is_empty());
+    /// migrator.migrate(&db).await?;
+    /// let latest = migrator.pending_rollback(&db, 5).await?;
+    /// assert_eq!(latest[0].down()?.statements, ["DROP TABLE \"tag\""]);
+    /// # Ok(()) }
+    /// ```
+    pub async fn pending_rollback(
+        &self,
+        db: &Database,
+        steps: usize,
+    ) -> Result<Vec<&Migration>, MigrateError> {
+        let status = self.status(db).await?;
+        self.check(&status, Direction::Down)?;
+        let applied: Vec<u32> = status.applied().collect();
+        Ok(applied
+            .iter()
+            .rev()
+            .take(steps)
+            .filter_map(|&version| self.migration(version))
+            .collect())
+    }
+
     /// Applies every pending migration, in order; returns what it applied (nothing when the
     /// database is up to date).
     ///

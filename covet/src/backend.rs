@@ -39,13 +39,31 @@ impl Backend {
     /// [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) for any other scheme.
     pub fn from_url(url: &str) -> Result<Self> {
         let scheme = url.split(':').next().unwrap_or_default();
-        match scheme {
-            "postgres" | "postgresql" => Ok(Self::Postgres),
-            "mysql" | "mariadb" => Ok(Self::MySql),
-            "sqlite" => Ok(Self::Sqlite),
-            _ => Err(Error::configuration(format!(
+        Self::from_scheme(scheme).ok_or_else(|| {
+            Error::configuration(format!(
                 "unsupported database URL scheme `{scheme}:`; expected postgres://, mysql:// or sqlite:"
-            ))),
+            ))
+        })
+    }
+
+    /// The backend a URL scheme or dialect name names, ignoring case: `postgres` or
+    /// `postgresql`, `mysql` or `mariadb`, `sqlite`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use covet::Backend;
+    ///
+    /// assert_eq!(Backend::from_scheme("PostgreSQL"), Some(Backend::Postgres));
+    /// assert_eq!(Backend::from_scheme("mariadb"), Some(Backend::MySql));
+    /// assert_eq!(Backend::from_scheme("oracle"), None);
+    /// ```
+    pub fn from_scheme(scheme: &str) -> Option<Self> {
+        match scheme.to_ascii_lowercase().as_str() {
+            "postgres" | "postgresql" => Some(Self::Postgres),
+            "mysql" | "mariadb" => Some(Self::MySql),
+            "sqlite" => Some(Self::Sqlite),
+            _ => None,
         }
     }
 

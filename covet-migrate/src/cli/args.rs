@@ -325,14 +325,11 @@ impl Parsed {
     }
 
     fn dialect(&self, name: &str) -> Result<Backend, Failure> {
-        match name.to_ascii_lowercase().as_str() {
-            "postgres" | "postgresql" => Ok(Backend::Postgres),
-            "mysql" | "mariadb" => Ok(Backend::MySql),
-            "sqlite" => Ok(Backend::Sqlite),
-            _ => Err(self.usage(format!(
+        Backend::from_scheme(name).ok_or_else(|| {
+            self.usage(format!(
                 "unknown dialect `{name}`: use postgres, mysql or sqlite"
-            ))),
-        }
+            ))
+        })
     }
 
     fn lock_timeout(&self) -> Result<Option<Duration>, Failure> {

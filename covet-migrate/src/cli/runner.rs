@@ -10,7 +10,7 @@ use super::Context;
 use super::help::PROGRAM;
 use super::output::{self, Failure, count};
 use crate::files::{Direction, Migration, SqlScript};
-use crate::run::{MigrateError, MigrationState, Migrator, Resolution, Status};
+use crate::run::{MigrateError, Migrator, Resolution};
 
 /// The runner for the folder's migrations, with the command's settings.
 fn migrator(context: &Context<'_>, lock_timeout: Option<Duration>) -> Result<Migrator, Failure> {
@@ -88,20 +88,7 @@ pub(super) async fn rollback(
     let migrator = migrator(context, lock_timeout)?;
     with_database(context, async |db| {
         if dry_run {
-            let status = migrator.status(db).await?;
-            refuse_blocked(&status)?;
-            let versions: Vec<u32> = status.applied().collect();
-            let latest: Vec<&Migration> = versions
-                .iter()
-                .rev()
-                .take(steps)
-                .filter_map(|&version| {
-                    migrator
-                        .migrations()
-                        .iter()
-                        .find(|m| m.version() == version)
-                })
-                .collect();
+            let latest = migrator.pending_rollback(db, steps).await?;
             if latest.is_empty() {
                 writeln!(out, "-- Nothing to roll back: no migration is applied.")?;
                 return Ok(());
@@ -133,26 +120,6 @@ pub(super) async fn rollback(
         Ok(())
     })
     .await
-}
-
-/// What [`Migrator::rollback`] refuses before it runs anything, for `rollback --dry-run`: an
-/// applied migration edited or missing, one left failed or interrupted.
-fn refuse_blocked(status: &Status) -> Result<(), MigrateError> {
-    for entry in &status.entries {
-        let migration = format!("{:04}_{}", entry.version, entry.name);
-        match &entry.state {
-            MigrationState::Edited { .. } => return Err(MigrateError::Edited { migration }),
-            MigrationState::Missing { .. } => return Err(MigrateError::Missing { migration }),
-            state @ (MigrationState::Failed { .. } | MigrationState::Interrupted { .. }) => {
-                return Err(MigrateError::Blocked {
-                    migration,
-                    state: state.to_string(),
-                });
-            }
-            MigrationState::Applied { .. } | MigrationState::Pending { .. } => {}
-        }
-    }
-    Ok(())
 }
 
 /// Prints the statements one direction of `migration` runs, under a header.

@@ -83,7 +83,7 @@ async fn step_in_transaction(
 ) -> Result<Step, MigrateError> {
     let backend = session.backend();
     let reporter = migrator.reporter();
-    let mut tx = begin(session, migrator.lock_timeout).await?;
+    let mut tx = begin(session).await?;
     history::ensure(&mut tx, backend).await?;
     let rows = history::read(&mut tx, backend).await?;
     let status = Status::new(&migrator.migrations, &rows);
@@ -111,24 +111,25 @@ async fn step_in_transaction(
     }
     let start = Instant::now();
     report_start(&reporter, migration, direction, &script);
-    if let Err(error) = run_statements(&mut tx, migration, direction, &script, &reporter).await {
+    let done = async {
+        run_statements(&mut tx, migration, direction, &script, &reporter).await?;
+        if script.foreign_keys_off && !script.statements.iter().any(|s| is_foreign_key_check(s)) {
+            // A hand-written script that switched foreign keys off is checked all the same.
+            check_foreign_keys(
+                &mut tx,
+                migration,
+                "PRAGMA foreign_key_check",
+                MigrateError::Database,
+            )
+            .await?;
+        }
+        Ok::<(), MigrateError>(())
+    }
+    .await;
+    if let Err(error) = done {
         // Nothing of it stays: the transaction goes, the history does not change.
         let _ = tx.rollback().await;
         return Err(error);
-    }
-    if script.foreign_keys_off && !script.statements.iter().any(|s| is_foreign_key_check(s)) {
-        // A hand-written script that switched foreign keys off is checked all the same.
-        let check = "PRAGMA foreign_key_check".to_owned();
-        let checked = SqlScript {
-            statements: vec![check],
-            ..script.clone()
-        };
-        if let Err(error) =
-            run_statements(&mut tx, migration, direction, &checked, &Reporter(None)).await
-        {
-            let _ = tx.rollback().await;
-            return Err(error);
-        }
     }
     let duration = start.elapsed();
     match direction {
@@ -150,10 +151,7 @@ async fn step_in_transaction(
 
 /// Begins the migration's transaction. On SQLite, `BEGIN IMMEDIATE` is the lock: it waits for
 /// the write lock up to the busy timeout, which the runner set to its lock timeout.
-async fn begin<'s>(
-    session: &'s mut Session,
-    lock_timeout: Duration,
-) -> Result<covet::Transaction<'s>, MigrateError> {
+async fn begin<'s>(session: &'s mut Session) -> Result<covet::Transaction<'s>, MigrateError> {
     if session.backend() != Backend::Sqlite {
         return Ok(session.begin().await?);
     }
@@ -162,7 +160,7 @@ async fn begin<'s>(
     session.begin_with(options).await.map_err(|error| {
         if error.is_transient() {
             MigrateError::LockTimeout {
-                waited: start.elapsed().max(lock_timeout),
+                waited: start.elapsed(),
             }
         } else {
             error.into()
@@ -344,18 +342,10 @@ async fn run_statements<C: Conn>(
     let total = script.statements.len();
     for (index, statement) in script.statements.iter().enumerate() {
         if is_foreign_key_check(statement) {
-            let violations: Vec<Violation> = covet::unchecked_sql(AssertSqlSafe(statement.clone()))
-                .fetch_all(conn.executor())
-                .await
-                .map_err(|source| {
-                    statement_error(migration, direction, index, script, source, false)
-                })?;
-            if !violations.is_empty() {
-                return Err(MigrateError::ForeignKeyCheck {
-                    migration: migration.dir_name(),
-                    violations: violations.iter().map(Violation::describe).collect(),
-                });
-            }
+            check_foreign_keys(conn, migration, statement, |source| {
+                statement_error(migration, direction, index, script, source, false)
+            })
+            .await?;
         } else {
             run_statement(conn, statement).await.map_err(|source| {
                 statement_error(migration, direction, index, script, source, false)
@@ -368,6 +358,28 @@ async fn run_statements<C: Conn>(
         });
     }
     Ok(())
+}
+
+/// Runs SQLite's `PRAGMA foreign_key_check` (`check`: the script's own, or the whole
+/// database's) and refuses the migration if it reports any row; `failed` turns the check's own
+/// failure into the runner's error.
+async fn check_foreign_keys<C: Conn>(
+    conn: &mut C,
+    migration: &Migration,
+    check: &str,
+    failed: impl FnOnce(covet::Error) -> MigrateError,
+) -> Result<(), MigrateError> {
+    let violations: Vec<Violation> = covet::unchecked_sql(AssertSqlSafe(check.to_owned()))
+        .fetch_all(conn.executor())
+        .await
+        .map_err(failed)?;
+    if violations.is_empty() {
+        return Ok(());
+    }
+    Err(MigrateError::ForeignKeyCheck {
+        migration: migration.dir_name(),
+        violations: violations.iter().map(Violation::describe).collect(),
+    })
 }
 
 /// Runs one statement of a migration file.
