@@ -44,8 +44,11 @@
 //!
 //! Every command takes `--migrations DIR` (default [`Cli::migrations_dir`]) and
 //! `--database-url URL`. Without `--database-url`, the URL is the `DATABASE_URL` environment
-//! variable, else `DATABASE_URL` in a `.env` file in the current directory (`KEY=VALUE` lines,
-//! `#` comments, an optional `export `, single or double quotes).
+//! variable, else `DATABASE_URL` in a `.env` file (`KEY=VALUE` lines, `#` comments, an
+//! optional `export `, single or double quotes): the first `.env` in the current directory or
+//! one of its parents, up to the workspace root (the first one whose `Cargo.toml` has a
+//! `[workspace]` table) or else the filesystem's root, so that a command run from a
+//! subdirectory of the project finds the project's `.env` (see [`Cli::dotenv_file`]).
 //!
 //! `makemigrations` writes the dialect given with `--dialect` (`postgres`, `mysql`,
 //! `sqlite`), else the latest migration's, else the one the database URL names.
@@ -120,6 +123,7 @@ use self::output::Failure;
 use crate::files::MigrationDir;
 #[cfg(doc)]
 use crate::run::Migrator;
+use crate::run::connection_advice;
 
 /// The placeholder for the user's library in the setup snippet.
 const LIBRARY_PLACEHOLDER: &str = "crate_name";
@@ -144,7 +148,8 @@ const LIBRARY_PLACEHOLDER: &str = "crate_name";
 pub struct Cli {
     models: Option<&'static Registry>,
     migrations: PathBuf,
-    dotenv: PathBuf,
+    /// The `.env` file; `None`: searched for from the current directory.
+    dotenv: Option<PathBuf>,
     vars: Option<BTreeMap<String, String>>,
     library: String,
 }
@@ -175,7 +180,7 @@ impl Cli {
         Self {
             models: None,
             migrations: PathBuf::from("migrations"),
-            dotenv: PathBuf::from(".env"),
+            dotenv: None,
             vars: None,
             library: LIBRARY_PLACEHOLDER.to_owned(),
         }
@@ -185,7 +190,36 @@ impl Cli {
     ///
     /// # Examples
     ///
-    /// See the [module](self).
+    /// The [module](self) shows the binary that calls it; here it runs two commands.
+    ///
+    /// ```
+    /// use std::process::ExitCode;
+    /// use covet_migrate::cli::Cli;
+    ///
+    /// #[covet::model]
+    /// struct Tag {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    /// }
+    ///
+    /// static MODELS: covet::Registry = covet::models![Tag];
+    ///
+    /// let folder = std::env::temp_dir().join(format!("covet-models-doc-{}", std::process::id()));
+    /// # std::fs::remove_dir_all(&folder).ok();
+    /// let cli = Cli::with_models(&MODELS).migrations_dir(&folder);
+    /// let run = |args: &[&str]| {
+    ///     let mut out = Vec::new();
+    ///     let code = cli.run_with(args.iter().copied(), &mut out, &mut Vec::new());
+    ///     (code, String::from_utf8(out).expect("UTF-8"))
+    /// };
+    ///
+    /// let (code, out) = run(&["check"]);
+    /// assert_eq!(code, ExitCode::FAILURE); // no migration creates `tag` yet
+    /// assert!(out.contains("create table tag"), "{out}");
+    /// assert_eq!(run(&["makemigrations", "--dialect", "sqlite"]).0, ExitCode::SUCCESS);
+    /// assert_eq!(run(&["check"]).0, ExitCode::SUCCESS);
+    /// # std::fs::remove_dir_all(&folder).ok();
+    /// ```
     pub fn with_models(models: &'static Registry) -> Self {
         Self {
             models: Some(models),
@@ -211,7 +245,15 @@ impl Cli {
     }
 
     /// The `.env` file read for `DATABASE_URL` when neither `--database-url` nor the
-    /// environment gives it. Default `.env`, in the current directory.
+    /// environment gives it: this file only, no search (a relative path is relative to the
+    /// current directory).
+    ///
+    /// By default the file is searched for: the first `.env` in the current directory or one
+    /// of its parents, stopping at the workspace root (the first directory whose `Cargo.toml`
+    /// has a `[workspace]` table) or else the filesystem's root. `cargo covet` runs in
+    /// whichever directory of the project you are in, and the `.env` usually sits at the
+    /// workspace root, beside the top `Cargo.toml`; a `.env` above the workspace belongs to
+    /// something else and is not read.
     ///
     /// # Examples
     ///
@@ -220,7 +262,7 @@ impl Cli {
     /// ```
     #[must_use]
     pub fn dotenv_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.dotenv = path.into();
+        self.dotenv = Some(path.into());
         self
     }
 
@@ -301,7 +343,19 @@ impl Cli {
     ///
     /// # Examples
     ///
-    /// See the [module](self).
+    /// ```
+    /// use std::process::ExitCode;
+    ///
+    /// let cli = covet_migrate::cli::Cli::new();
+    /// let mut out = Vec::new();
+    /// assert_eq!(cli.run_with(["help"], &mut out, &mut Vec::new()), ExitCode::SUCCESS);
+    /// assert!(String::from_utf8(out)?.contains("makemigrations"));
+    ///
+    /// let mut err = Vec::new();
+    /// assert_eq!(cli.run_with(["migrat"], &mut Vec::new(), &mut err), ExitCode::from(2));
+    /// assert!(!err.is_empty()); // a usage error, on `err`
+    /// # Ok::<(), std::string::FromUtf8Error>(())
+    /// ```
     pub fn run_with<I, S>(&self, args: I, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
     where
         I: IntoIterator<Item = S>,
@@ -402,21 +456,35 @@ impl Context<'_> {
             Some(vars) => vars.get(key).cloned(),
             None => std::env::var(key).ok(),
         };
-        dotenv::database_url(self.database_url.as_deref(), env, &self.cli.dotenv)
+        let dotenv = match &self.cli.dotenv {
+            Some(path) => Some(path.clone()),
+            None => std::env::current_dir()
+                .ok()
+                .and_then(|cwd| dotenv::find(&cwd)),
+        };
+        dotenv::database_url(self.database_url.as_deref(), env, dotenv.as_deref())
     }
 
     /// Connects to the database, or says how to name one.
     async fn connect(&self) -> Result<Database, Failure> {
         let Some((url, source)) = self.database_url()? else {
+            let file = match &self.cli.dotenv {
+                Some(path) => format!("`{}`", path.display()),
+                None => "a `.env` file in this directory or a parent, up to the workspace root"
+                    .to_owned(),
+            };
             return Err(Failure::Setup(format!(
                 "no database given: pass --database-url URL, set the DATABASE_URL environment \
-                 variable, or put DATABASE_URL=URL in `{}`",
-                self.cli.dotenv.display()
+                 variable, or put DATABASE_URL=URL in {file}"
             )));
         };
         Database::connect(&url).await.map_err(|error| {
+            let advice = connection_advice(error.kind()).unwrap_or(
+                "Check the database URL, and that the database server accepts connections from \
+                 this machine.",
+            );
             Failure::Error(format!(
-                "cannot connect to the database given by {source}: {error}"
+                "cannot connect to the database given by {source}: {error}. {advice}"
             ))
         })
     }

@@ -155,6 +155,8 @@ pub mod snapshot;
 #[cfg(test)]
 mod apply;
 #[cfg(test)]
+mod next_step;
+#[cfg(test)]
 mod test_models;
 
 /// Compiles a migrations folder into the program: `embed_migrations!("path")` is a

@@ -307,8 +307,8 @@ impl fmt::Display for PlanError {
         match self {
             Self::InvalidBackfillArgument { argument } => write!(
                 f,
-                "invalid backfill `{argument}`: expected table.column=value, e.g. \
-                 post.summary=none"
+                "invalid backfill `{argument}`: it is not table.column=value; write it as the \
+                 table's name, a dot, the column's name, `=` and the value (`post.summary=none`)"
             ),
             Self::UnusedBackfill { table, column } => write!(
                 f,
@@ -323,7 +323,10 @@ impl fmt::Display for PlanError {
                 reason,
             } => write!(
                 f,
-                "the backfill value `{value}` does not fit column `{table}.{column}`: {reason}"
+                "the backfill value `{value}` does not fit column `{table}.{column}`: {reason}; \
+                 give a value of the column's type (`--backfill {table}.{column}=VALUE`), or \
+                 for a type that takes none, fill the existing rows in an earlier migration \
+                 (with the column nullable), then make it required"
             ),
             Self::Render(err) => err.fmt(f),
         }

@@ -29,6 +29,32 @@ pub(crate) use column::sql_type;
 pub(crate) use rebuild::{ColumnSource, foreign_key_check, rebuild_table};
 
 /// Why an operation cannot be rendered as plain statements.
+///
+/// # Examples
+///
+/// ```
+/// use covet::Backend;
+/// use covet_migrate::{Operation, RenderError, render};
+///
+/// let op = Operation::AlterColumnNullability {
+///     table: "post".into(),
+///     column: "title".into(),
+///     nullable: true,
+/// };
+/// assert_eq!(
+///     render(&op, Backend::Sqlite),
+///     Err(RenderError::NeedsTableRebuild { table: "post".into(), operation: op.to_string() })
+/// );
+/// assert!(matches!(
+///     render(&op, Backend::MySql),
+///     Err(RenderError::NeedsColumnDefinition { .. })
+/// ));
+/// assert_eq!(
+///     render(&op, Backend::Postgres)?,
+///     [r#"ALTER TABLE "post" ALTER COLUMN "title" DROP NOT NULL"#]
+/// );
+/// # Ok::<(), RenderError>(())
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RenderError {
@@ -65,15 +91,19 @@ impl fmt::Display for RenderError {
         match self {
             Self::NeedsTableRebuild { table, operation } => write!(
                 f,
-                "SQLite cannot {operation} with ALTER TABLE: table `{table}` needs a table rebuild"
+                "SQLite cannot {operation} with ALTER TABLE: table `{table}` needs a table \
+                 rebuild; build the whole migration with `Plan::build`, which writes it"
             ),
             Self::NeedsColumnDefinition { table, column } => write!(
                 f,
-                "MySQL needs the whole definition of column `{table}.{column}` to alter it"
+                "MySQL needs the whole definition of column `{table}.{column}` to alter it; \
+                 render it with `render_with_column`, giving the column as it is before the \
+                 change"
             ),
-            Self::UnsupportedBackend { backend } => {
-                write!(f, "covet-migrate cannot render SQL for {backend}")
-            }
+            Self::UnsupportedBackend { backend } => write!(
+                f,
+                "covet-migrate cannot render SQL for {backend}; update covet-migrate"
+            ),
         }
     }
 }
@@ -120,6 +150,26 @@ pub fn render(op: &Operation, backend: Backend) -> Result<Vec<String>, RenderErr
 /// # Errors
 ///
 /// As [`render`], without [`RenderError::NeedsColumnDefinition`].
+///
+/// # Examples
+///
+/// ```
+/// use covet::Backend;
+/// use covet_migrate::{Column, ColumnType, Operation, render_with_column};
+///
+/// let op = Operation::AlterColumnNullability {
+///     table: "post".into(),
+///     column: "title".into(),
+///     nullable: true,
+/// };
+/// // `post.title` as it is before the change: `varchar(80) NOT NULL`.
+/// let title = Column::new("title", ColumnType::String { max_length: Some(80) });
+/// assert_eq!(
+///     render_with_column(&op, Backend::MySql, &title)?,
+///     ["ALTER TABLE `post` MODIFY COLUMN `title` varchar(80) NULL"]
+/// );
+/// # Ok::<(), covet_migrate::RenderError>(())
+/// ```
 pub fn render_with_column(
     op: &Operation,
     backend: Backend,

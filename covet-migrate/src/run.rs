@@ -71,6 +71,7 @@ use covet::Database;
 use crate::files::{Direction, EmbeddedMigration, Migration, MigrationDir};
 
 pub use error::MigrateError;
+pub(crate) use error::connection_advice;
 pub use status::{MigrationState, Status, StatusEntry};
 
 /// How long a runner waits for another one's lock by default.

@@ -26,8 +26,44 @@ mod v2 {
     }
 }
 
+/// v1 with a required column and no default: existing rows need a value (C006).
+mod with_lang {
+    #[covet::model]
+    pub(crate) struct Post {
+        #[covet(primary_key)]
+        pub(crate) id: i64,
+        pub(crate) title: String,
+        pub(crate) lang: String,
+    }
+}
+
+/// v2 with `summary` made required: existing `NULL`s need a value (C004).
+mod summary_required {
+    #[covet::model]
+    pub(crate) struct Post {
+        #[covet(primary_key)]
+        pub(crate) id: i64,
+        pub(crate) title: String,
+        pub(crate) summary: String,
+    }
+}
+
+/// v1 with `title` unique: existing duplicates make the index fail (C005).
+mod unique_title {
+    #[covet::model]
+    pub(crate) struct Post {
+        #[covet(primary_key)]
+        pub(crate) id: i64,
+        #[covet(unique)]
+        pub(crate) title: String,
+    }
+}
+
 static BEFORE: covet::Registry = covet::models![v1::Post];
 static AFTER: covet::Registry = covet::models![v2::Post];
+static WITH_LANG: covet::Registry = covet::models![with_lang::Post];
+static SUMMARY_REQUIRED: covet::Registry = covet::models![summary_required::Post];
+static UNIQUE_TITLE: covet::Registry = covet::models![unique_title::Post];
 
 /// A project: a temporary directory holding the migrations folder, the database and `.env`.
 struct Project {
@@ -107,6 +143,24 @@ impl Project {
         let mut all = args.to_vec();
         all.extend(["--database-url", &url]);
         self.run(cli, &all)
+    }
+
+    /// Runs `sql` on the project's database, as a user would by hand.
+    fn execute(&self, sql: &'static str) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async {
+            let db = covet::Database::connect(&self.url())
+                .await
+                .expect("connect");
+            covet::unchecked_sql(sql)
+                .execute(&db)
+                .await
+                .unwrap_or_else(|err| panic!("{sql}: {err}"));
+            db.close().await;
+        });
     }
 
     fn file(&self, migration: &str, file: &str) -> String {
@@ -846,5 +900,244 @@ fn a_missing_migrations_folder_says_how_to_create_it() {
         failed.err.contains("cargo covet makemigrations"),
         "{}",
         failed.err
+    );
+}
+
+#[test]
+fn makemigrations_says_how_to_fill_the_existing_rows_of_a_required_column() {
+    let project = Project::new();
+    project
+        .run(
+            &project.cli(&BEFORE),
+            &["makemigrations", "--dialect", "sqlite"],
+        )
+        .success();
+    let cli = project.isolated(Cli::new());
+    project.run_db(&cli, &["migrate"]).success();
+    project.execute("INSERT INTO post (title) VALUES ('Notes')");
+
+    let models = project.cli(&WITH_LANG);
+    let out = project.run(&models, &["makemigrations"]).success();
+    let written = project.migrations().join("0002_add_post_lang");
+    assert!(out.contains("Risks:\n  C006 "), "{out}");
+    assert!(
+        out.contains(
+            "\nOn a database that already holds rows:\n  post.lang (C006): if `post` has rows, \
+             adding this required column fails\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "To give those rows a value, delete `{}` and run `cargo covet rehash`, then make \
+             the migration again: run `cargo covet makemigrations add_post_lang --backfill \
+             post.lang=VALUE` with the rows' value in place of VALUE, or give the new field a \
+             default in the model (`#[covet(default = ...)]`) and run `cargo covet \
+             makemigrations add_post_lang`.\n",
+            written.display()
+        )),
+        "{out}"
+    );
+
+    // The hint is right: the migration fails on the table's row, and nothing of it stays.
+    let failed = project.run_db(&cli, &["migrate"]).failure(1);
+    assert!(
+        failed.err.contains("Nothing of it was applied"),
+        "{}",
+        failed.err
+    );
+
+    // Following it: delete, rehash, make it again with the value.
+    fs::remove_dir_all(&written).expect("deleted");
+    project.run(&cli, &["rehash"]).success();
+    let out = project
+        .run(
+            &models,
+            &[
+                "makemigrations",
+                "add_post_lang",
+                "--backfill",
+                "post.lang=en",
+            ],
+        )
+        .success();
+    assert!(!out.contains("C006"), "{out}");
+    assert!(!out.contains("already holds rows"), "{out}");
+    project.run_db(&cli, &["migrate"]).success();
+    let status = project.run_db(&cli, &["status"]).success();
+    assert!(status.ends_with("2 applied, 0 pending\n"), "{status}");
+}
+
+#[test]
+fn makemigrations_says_how_to_fill_the_nulls_of_a_column_made_required() {
+    let project = Project::new();
+    project.two_migrations();
+    let out = project
+        .run(&project.cli(&SUMMARY_REQUIRED), &["makemigrations"])
+        .success();
+    assert!(
+        out.contains(
+            "\nOn a database that already holds rows:\n  post.summary (C004): if it holds NULLs, \
+             making it NOT NULL fails\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "then make the migration again: run `cargo covet makemigrations \
+             alter_post_summary --backfill post.summary=VALUE` with the rows' value in place of \
+             VALUE.\n"
+        ),
+        "{out}"
+    );
+    // A default does not fill existing NULLs: it is not offered.
+    assert!(!out.contains("default"), "{out}");
+}
+
+#[test]
+fn a_connection_failure_says_what_to_check() {
+    let project = Project::new();
+    project
+        .run(
+            &project.cli(&BEFORE),
+            &["makemigrations", "--dialect", "sqlite"],
+        )
+        .success();
+    let cli = project.isolated(Cli::new());
+
+    // SQLite cannot create a file in a directory that does not exist.
+    let url = format!(
+        "sqlite://{}",
+        project.path("no/such/dir/db.sqlite").display()
+    );
+    let failed = project
+        .run(&cli, &["status", "--database-url", &url])
+        .failure(1);
+    assert!(
+        failed
+            .err
+            .contains("check that the file's directory exists and may be written"),
+        "{}",
+        failed.err
+    );
+
+    // A URL naming no database this program can reach.
+    let failed = project
+        .run(&cli, &["status", "--database-url", "oracle://db/app"])
+        .failure(1);
+    assert!(
+        failed.err.contains(". Fix the database URL (`postgres://"),
+        "{}",
+        failed.err
+    );
+}
+
+#[test]
+fn drift_says_what_to_do_with_a_snapshot_it_cannot_read() {
+    let project = Project::new();
+    project.two_migrations();
+    let cli = project.isolated(Cli::new());
+    project.run_db(&cli, &["migrate"]).success();
+    // Broken, and recorded in covet.sum, so that only the snapshot itself is wrong.
+    fs::write(
+        project
+            .migrations()
+            .join("0002_add_post_summary")
+            .join("snapshot.json"),
+        "{\"tables\": {}}\n",
+    )
+    .expect("written");
+    project.run(&cli, &["rehash"]).success();
+    let failed = project.run_db(&cli, &["drift"]).failure(1);
+    assert!(
+        failed.err.starts_with(
+            "error: cannot read `0002_add_post_summary/snapshot.json`: invalid schema snapshot: \
+             no `format_version` field; restore the file from version control"
+        ),
+        "{}",
+        failed.err
+    );
+}
+
+#[test]
+fn dotenv_is_found_in_a_parent_directory_up_to_the_workspace_root() {
+    // `cargo covet` itself, run from a subdirectory of a workspace, as a user runs it.
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let workspace = temp.path().join("project");
+    let subdir = workspace.join("app/src");
+    fs::create_dir_all(&subdir).expect("directories");
+    fs::create_dir_all(workspace.join("migrations")).expect("directories");
+    fs::write(
+        workspace.join("Cargo.toml"),
+        "[workspace]\nmembers = []\nresolver = \"3\"\n",
+    )
+    .expect("written");
+    // Above the workspace: never read.
+    let outside = temp.path().join("outside.sqlite");
+    fs::write(
+        temp.path().join(".env"),
+        format!("DATABASE_URL=sqlite://{}\n", outside.display()),
+    )
+    .expect("written");
+    let cargo_covet = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-covet"))
+            .arg("covet")
+            .args(args)
+            .arg("--migrations")
+            .arg(workspace.join("migrations"))
+            .current_dir(&subdir)
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("cargo-covet runs");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+
+    let (code, _, err) = cargo_covet(&["status"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(
+            "or put DATABASE_URL=URL in a `.env` file in this directory or a parent, up to the \
+             workspace root"
+        ),
+        "{err}"
+    );
+    assert!(!outside.exists());
+
+    let database = workspace.join("dev.sqlite");
+    fs::write(
+        workspace.join(".env"),
+        format!("DATABASE_URL=sqlite://{}\n", database.display()),
+    )
+    .expect("written");
+    let (code, out, err) = cargo_covet(&["status"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert_eq!(out, "no migrations\n");
+    assert!(database.exists(), "the workspace's .env was not read");
+    assert!(!outside.exists());
+}
+
+#[test]
+fn makemigrations_warns_that_a_unique_index_fails_on_duplicates() {
+    let project = Project::new();
+    project
+        .run(
+            &project.cli(&BEFORE),
+            &["makemigrations", "--dialect", "sqlite"],
+        )
+        .success();
+    let out = project
+        .run(&project.cli(&UNIQUE_TITLE), &["makemigrations"])
+        .success();
+    assert!(
+        out.contains(
+            "\nOn a database that already holds rows:\n  post(title) (C005): if it holds \
+             duplicates, the unique index fails; remove them before `cargo covet migrate`\n\
+             Review its up.sql"
+        ),
+        "{out}"
     );
 }

@@ -5,6 +5,9 @@
 //! is) or `"double"` (with `\n`, `\t`, `\r`, `\"`, `\\` and `\$` escapes). An unquoted value
 //! ends at a `#` that follows whitespace (a comment) and is trimmed. A later line wins over an
 //! earlier one for the same key. Variables are not expanded.
+//!
+//! Which file: the first `.env` in the current directory or one of its parents, up to the
+//! workspace root or else the filesystem's root ([`find`]), unless the program names one.
 
 use std::fmt;
 use std::io;
@@ -138,13 +141,45 @@ impl fmt::Display for Source {
     }
 }
 
+/// The `.env` file for a command run in `start`: the first in `start` or one of its parents,
+/// not above the workspace root (the first directory whose `Cargo.toml` has a `[workspace]`
+/// table), nor above the filesystem's root when there is no workspace.
+///
+/// The search stops at the workspace root because a `.env` above it belongs to something else
+/// (a home directory's, another project's); it does not stop at a member package's
+/// `Cargo.toml`, since a workspace's `.env` usually sits at its root.
+pub(super) fn find(start: &Path) -> Option<PathBuf> {
+    for dir in start.ancestors() {
+        let candidate = dir.join(".env");
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if is_workspace_root(dir) {
+            return None;
+        }
+    }
+    None
+}
+
+/// Whether `dir` holds a `Cargo.toml` with a `[workspace]` table (or a `[workspace.*]` one,
+/// which makes one too). A line-based look rather than a TOML parser: a table header is a line
+/// of its own.
+fn is_workspace_root(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|manifest| {
+        manifest.lines().any(|line| {
+            let line = line.trim();
+            line.starts_with("[workspace]") || line.starts_with("[workspace.")
+        })
+    })
+}
+
 /// The database URL: `option` (`--database-url`), else the `DATABASE_URL` variable `env`
 /// gives, else `DATABASE_URL` in the `.env` file at `dotenv` (if there is one). Empty values
 /// count as unset.
 pub(super) fn database_url(
     option: Option<&str>,
     env: impl Fn(&str) -> Option<String>,
-    dotenv: &Path,
+    dotenv: Option<&Path>,
 ) -> Result<Option<(String, Source)>, Failure> {
     if let Some(url) = option.filter(|url| !url.is_empty()) {
         return Ok(Some((url.to_owned(), Source::Option)));
@@ -152,12 +187,15 @@ pub(super) fn database_url(
     if let Some(url) = env(DATABASE_URL).filter(|url| !url.is_empty()) {
         return Ok(Some((url, Source::Environment)));
     }
+    let Some(dotenv) = dotenv else {
+        return Ok(None);
+    };
     let text = match std::fs::read_to_string(dotenv) {
         Ok(text) => text,
         Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(error) => {
             return Err(Failure::Setup(format!(
-                "cannot read `{}`: {error}",
+                "cannot read `{}`: {error}; make it readable, or pass --database-url",
                 dotenv.display()
             )));
         }
@@ -254,17 +292,17 @@ mod tests {
         let env = |key: &str| (key == DATABASE_URL).then(|| "sqlite://from-env.db".to_owned());
         let none = |_: &str| None;
 
-        let found = database_url(Some("sqlite://from-option.db"), env, &path).expect("ok");
+        let found = database_url(Some("sqlite://from-option.db"), env, Some(&path)).expect("ok");
         assert_eq!(
             found,
             Some(("sqlite://from-option.db".into(), Source::Option))
         );
-        let found = database_url(None, env, &path).expect("ok");
+        let found = database_url(None, env, Some(&path)).expect("ok");
         assert_eq!(
             found,
             Some(("sqlite://from-env.db".into(), Source::Environment))
         );
-        let found = database_url(None, none, &path).expect("ok");
+        let found = database_url(None, none, Some(&path)).expect("ok");
         assert_eq!(
             found,
             Some(("sqlite://from-file.db".into(), Source::Dotenv(path.clone())))
@@ -272,7 +310,9 @@ mod tests {
         // An empty variable is unset.
         let empty = |_: &str| Some(String::new());
         assert_eq!(
-            database_url(None, empty, &path).expect("ok").map(|f| f.1),
+            database_url(None, empty, Some(&path))
+                .expect("ok")
+                .map(|f| f.1),
             Some(Source::Dotenv(path.clone()))
         );
     }
@@ -281,21 +321,22 @@ mod tests {
     fn no_file_no_url_and_a_bad_file_is_an_error() {
         let none = |_: &str| None;
         let missing = Path::new("/no/such/dir/.env");
-        assert_eq!(database_url(None, none, missing).expect("ok"), None);
+        assert_eq!(database_url(None, none, Some(missing)).expect("ok"), None);
 
         let (_dir, path) = dotenv_with("OTHER=1\n");
-        assert_eq!(database_url(None, none, &path).expect("ok"), None);
+        assert_eq!(database_url(None, none, Some(&path)).expect("ok"), None);
 
         let (_dir, path) = dotenv_with("DATABASE_URL=\"sqlite://x.db\nOTHER=1\n");
-        let Err(Failure::Setup(message)) = database_url(None, none, &path) else {
+        let Err(Failure::Setup(message)) = database_url(None, none, Some(&path)) else {
             panic!("a malformed .env is an error");
         };
         assert!(
             message.contains("line 1: a double-quoted value is not closed"),
             "{message}"
         );
+        assert_eq!(database_url(None, none, None).expect("ok"), None);
         // Not read at all when the option gives the URL.
-        assert!(database_url(Some("sqlite://x.db"), none, &path).is_ok());
+        assert!(database_url(Some("sqlite://x.db"), none, Some(&path)).is_ok());
     }
 
     #[test]
@@ -309,5 +350,51 @@ mod tests {
             Source::Dotenv(".env".into()).to_string(),
             "DATABASE_URL in `.env`"
         );
+    }
+
+    #[test]
+    fn the_file_is_searched_for_upwards_up_to_the_workspace_root() {
+        let temp = tempfile::tempdir().expect("a temporary directory");
+        let root = temp.path();
+        let workspace = root.join("ws");
+        let member = workspace.join("app");
+        let deep = member.join("src/bin");
+        std::fs::create_dir_all(&deep).expect("directories");
+        std::fs::write(member.join("Cargo.toml"), "[package]\nname = \"app\"\n").expect("written");
+        std::fs::write(
+            workspace.join("Cargo.toml"),
+            "# the workspace\n[workspace]\nmembers = [\"app\"]\n",
+        )
+        .expect("written");
+        std::fs::write(root.join(".env"), "DATABASE_URL=sqlite://outside.db\n").expect("written");
+
+        // Nothing up to the workspace root: the `.env` above it is not read.
+        assert_eq!(find(&deep), None);
+        assert_eq!(find(&workspace), None);
+
+        // The workspace's, from any directory below it; a member package's manifest does not
+        // stop the search.
+        std::fs::write(workspace.join(".env"), "DATABASE_URL=sqlite://ws.db\n").expect("written");
+        assert_eq!(find(&deep), Some(workspace.join(".env")));
+        assert_eq!(find(&workspace), Some(workspace.join(".env")));
+
+        // The nearest wins.
+        std::fs::write(member.join(".env"), "DATABASE_URL=sqlite://app.db\n").expect("written");
+        assert_eq!(find(&deep), Some(member.join(".env")));
+
+        // `[workspace.package]` alone makes a workspace root too; a `.env` directory is no file.
+        let other = root.join("other");
+        std::fs::create_dir_all(other.join("sub/.env")).expect("directories");
+        std::fs::write(
+            other.join("Cargo.toml"),
+            "[workspace.package]\nedition = \"2024\"\n",
+        )
+        .expect("written");
+        assert_eq!(find(&other.join("sub")), None);
+
+        // Without a workspace, the search goes on up.
+        let loose = root.join("loose/dir");
+        std::fs::create_dir_all(&loose).expect("directories");
+        assert_eq!(find(&loose), Some(root.join(".env")));
     }
 }

@@ -6,6 +6,7 @@ use super::Context;
 use super::help::PROGRAM;
 use super::output::{Failure, count};
 use crate::drift::drift as compare;
+use crate::files::FilesError;
 use crate::run::Migrator;
 use crate::snapshot::Schema;
 
@@ -30,11 +31,22 @@ pub(super) async fn drift(context: &Context<'_>, out: &mut dyn Write) -> Result<
             Some(migration) => {
                 let name = migration.dir_name();
                 let path = dir.path().join(&name).join("snapshot.json");
-                let text = std::fs::read_to_string(&path).map_err(|error| {
-                    Failure::Error(format!("cannot read `{}`: {error}", path.display()))
+                let text = std::fs::read_to_string(&path).map_err(|source| {
+                    if source.kind() == std::io::ErrorKind::NotFound {
+                        FilesError::MissingFile {
+                            migration: name.clone(),
+                            file: "snapshot.json",
+                        }
+                    } else {
+                        FilesError::Io {
+                            path: path.clone(),
+                            source,
+                        }
+                    }
                 })?;
-                let schema = Schema::from_json(&text).map_err(|error| {
-                    Failure::Error(format!("cannot read `{}`: {error}", path.display()))
+                let schema = Schema::from_json(&text).map_err(|source| FilesError::Snapshot {
+                    migration: name.clone(),
+                    source,
                 })?;
                 (
                     schema,

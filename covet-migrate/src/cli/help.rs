@@ -43,7 +43,7 @@ pub(super) const COMMON: &[Opt] = &[
     Opt {
         name: "--database-url",
         value: Some("URL"),
-        help: "the database (else DATABASE_URL from the environment, else from ./.env)",
+        help: "the database (else DATABASE_URL from the environment, else from .env here or above)",
     },
     Opt {
         name: "--migrations",

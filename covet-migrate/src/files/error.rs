@@ -127,7 +127,12 @@ impl fmt::Display for FilesError {
         const REHASH: &str = "if the change is intended, record it with `cargo covet rehash` \
                               (MigrationDir::rehash)";
         match self {
-            Self::Io { path, source } => write!(f, "cannot access `{}`: {source}", path.display()),
+            Self::Io { path, source } => write!(
+                f,
+                "cannot access `{}`: {source}; {}",
+                path.display(),
+                io_advice(source.kind())
+            ),
             Self::NotAFolder { path } => write!(
                 f,
                 "the migrations folder `{}` does not exist or is not a directory; create it, \
@@ -163,12 +168,15 @@ impl fmt::Display for FilesError {
                 migration,
                 file,
                 reason,
-            } => write!(f, "cannot read `{migration}/{file}`: {reason}"),
-            Self::Snapshot { migration, source } => write!(
+            } => write!(
                 f,
-                "cannot read `{migration}/snapshot.json`: {source}; restore it from version \
-                 control"
+                "cannot read `{migration}/{file}`: {reason}; fix it and record the fix with \
+                 `cargo covet rehash`, or restore it from version control"
             ),
+            // The snapshot's own message says what to do.
+            Self::Snapshot { migration, source } => {
+                write!(f, "cannot read `{migration}/snapshot.json`: {source}")
+            }
             Self::MissingSum { path } => write!(
                 f,
                 "the migrations folder has migrations but no integrity file `{}`; restore it \
@@ -211,10 +219,29 @@ impl fmt::Display for FilesError {
             ),
             Self::MigrationExists { path } => write!(
                 f,
-                "`{}` already exists; was another `makemigrations` running?",
+                "`{}` already exists: another `makemigrations` wrote it while this one ran; \
+                 let that one finish and run `cargo covet makemigrations` again (it writes \
+                 nothing if the other one wrote the same changes)",
                 path.display()
             ),
         }
+    }
+}
+
+/// What to do about an I/O error on a migration file or folder, by its kind.
+fn io_advice(kind: io::ErrorKind) -> &'static str {
+    match kind {
+        io::ErrorKind::NotFound => {
+            "check the path (the migrations folder is `--migrations` or \
+             `Cli::migrations_dir`, else `migrations` in the current directory)"
+        }
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            "give the user running the command permission to read and write it"
+        }
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+            "free some disk space, then run the command again"
+        }
+        _ => "check that it can be read and written, then run the command again",
     }
 }
 

@@ -48,6 +48,15 @@ pub enum Direction {
 
 impl Direction {
     /// `up` or `down`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use covet_migrate::Direction;
+    ///
+    /// assert_eq!(Direction::Up.word(), "up");
+    /// assert_eq!(format!("{}.sql", Direction::Down.word()), "down.sql");
+    /// ```
     pub fn word(self) -> &'static str {
         match self {
             Self::Up => "up",

@@ -393,3 +393,132 @@ fn operations_still_hold_after_reading_the_snapshot_back() {
     let ops: Vec<Operation> = diff(&dir.latest_snapshot().unwrap(), &v2);
     assert!(ops.is_empty());
 }
+
+#[test]
+fn every_files_error_ends_with_a_next_step() {
+    use std::io;
+
+    use crate::next_step::assert_next_step;
+    use crate::snapshot::SnapshotError;
+
+    let io = |kind| FilesError::Io {
+        path: "migrations/covet.sum".into(),
+        source: io::Error::from(kind),
+    };
+    // The reasons a script is refused for, as the reader gives them.
+    let script = |up: &'static str| {
+        Migration::from_embedded(&EmbeddedMigration {
+            dir_name: "0001_x",
+            up,
+            down: "",
+        })
+        .unwrap()
+        .up()
+        .unwrap_err()
+    };
+    let mut all = vec![
+        io(io::ErrorKind::NotFound),
+        io(io::ErrorKind::PermissionDenied),
+        io(io::ErrorKind::ReadOnlyFilesystem),
+        io(io::ErrorKind::StorageFull),
+        io(io::ErrorKind::Other),
+        FilesError::NotAFolder {
+            path: "migrations".into(),
+        },
+        FilesError::InvalidMigrationName {
+            name: "notes".into(),
+        },
+        FilesError::DuplicateVersion {
+            version: 2,
+            first: "0002_a".into(),
+            second: "0002_b".into(),
+        },
+        FilesError::MissingFile {
+            migration: "0001_x".into(),
+            file: "up.sql",
+        },
+        FilesError::NotText {
+            path: "migrations/0001_x/up.sql".into(),
+        },
+        script("-- dialect: sqlite\n-- covet:lock-table\nSELECT 1;\n"),
+        script("-- dialect: oracle\n"),
+        script("SELECT 1;\n"),
+        script("-- dialect: sqlite\nSELECT 'open;\n"),
+        FilesError::MissingSum {
+            path: "migrations/covet.sum".into(),
+        },
+        FilesError::SumConflict {
+            path: "migrations/covet.sum".into(),
+        },
+        FilesError::MalformedSum {
+            path: "migrations/covet.sum".into(),
+            line: 3,
+        },
+        FilesError::SumEdited {
+            path: "migrations/covet.sum".into(),
+        },
+        FilesError::EditedFile {
+            migration: "0001_x".into(),
+            file: "up.sql",
+        },
+        FilesError::MissingMigration {
+            migration: "0001_x".into(),
+        },
+        FilesError::UnlistedMigration {
+            migration: "0001_x".into(),
+        },
+        FilesError::MigrationExists {
+            path: "migrations/0002_x".into(),
+        },
+    ];
+    // A snapshot that cannot be read, for each reason `Schema::from_json` has.
+    for json in [
+        "{",
+        r#"{"tables": {}}"#,
+        r#"{"format_version": 99, "tables": {}}"#,
+        r#"{"format_version": 1, "tables": {"a": {"name": "b", "columns": [], "primary_key": [], "indexes": [], "foreign_keys": []}}}"#,
+    ] {
+        let source = Schema::from_json(json).unwrap_err();
+        all.push(FilesError::Snapshot {
+            migration: "0001_x".into(),
+            source,
+        });
+    }
+    assert!(
+        all.iter().any(|err| matches!(
+            err,
+            FilesError::Snapshot {
+                source: SnapshotError::MismatchedTableName { .. },
+                ..
+            }
+        )),
+        "{all:#?}"
+    );
+    for err in &all {
+        assert_next_step(&err.to_string());
+    }
+}
+
+#[test]
+fn an_io_error_is_advised_by_its_kind() {
+    let message = |kind| {
+        FilesError::Io {
+            path: "migrations/0002_x/up.sql".into(),
+            source: std::io::Error::from(kind),
+        }
+        .to_string()
+    };
+    let denied = message(std::io::ErrorKind::PermissionDenied);
+    assert!(
+        denied.starts_with("cannot access `migrations/0002_x/up.sql`: "),
+        "{denied}"
+    );
+    assert!(
+        denied.contains("give the user running the command permission"),
+        "{denied}"
+    );
+    let full = message(std::io::ErrorKind::StorageFull);
+    assert!(full.contains("free some disk space"), "{full}");
+    let missing = message(std::io::ErrorKind::NotFound);
+    assert!(missing.contains("--migrations"), "{missing}");
+}

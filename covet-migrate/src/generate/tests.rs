@@ -407,3 +407,32 @@ fn terminal_listing_of_a_written_migration() {
     );
     insta::assert_snapshot!(lines.join("\n"));
 }
+
+#[test]
+fn every_generate_error_ends_with_a_next_step() {
+    use crate::next_step::assert_next_step;
+    use crate::operation::Operation;
+    use crate::plan::{PlanError, Risk};
+    use crate::snapshot::Table;
+
+    let all = [
+        GenerateError::Files(FilesError::NotAFolder {
+            path: "migrations".into(),
+        }),
+        GenerateError::Plan(PlanError::UnusedBackfill {
+            table: "post".into(),
+            column: "lang".into(),
+        }),
+        GenerateError::DialectMismatch {
+            folder: Postgres,
+            requested: Sqlite,
+        },
+        GenerateError::Destructive {
+            risks: Risk::of(&Operation::DropTable(Table::new("post"))),
+            unregistered: vec!["post".into()],
+        },
+    ];
+    for err in &all {
+        assert_next_step(&err.to_string());
+    }
+}

@@ -268,10 +268,9 @@ fn typed(column: &Column, text: &str) -> Result<DefaultValue, String> {
         ColumnType::Date | ColumnType::Time | ColumnType::DateTime | ColumnType::TimestampTz => {
             Ok(DefaultValue::Text(text.to_owned()))
         }
+        // The advice (add it nullable, fill it, then require it) is in the error's message.
         ColumnType::Uuid | ColumnType::Bytes => Err(
-            "UUID and binary columns take no backfill value (no literal is portable): add the \
-             column as nullable, fill it, then make it required"
-                .to_owned(),
+            "UUID and binary columns take no backfill value (no literal is portable)".to_owned(),
         ),
     }
 }

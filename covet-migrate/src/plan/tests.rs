@@ -425,3 +425,55 @@ fn mysql_scripts_are_not_transactional() {
     let empty = Plan::build(&v1, &v1, &[], MySql, &Backfills::new()).unwrap();
     assert!(empty.up.risks.is_empty());
 }
+
+#[test]
+fn every_plan_error_ends_with_a_next_step() {
+    use crate::next_step::assert_next_step;
+
+    let old = schema([table("t", [])]);
+    let new = schema([table(
+        "t",
+        [column("n", ColumnType::Int), column("u", ColumnType::Uuid)],
+    )]);
+    let refused = |fill: &str| {
+        let backfills: Backfills = [fill.parse().unwrap()].into_iter().collect();
+        Plan::build(&old, &new, &diff(&old, &new), Sqlite, &backfills).unwrap_err()
+    };
+    let all = [
+        "t.n".parse::<Backfill>().unwrap_err(),
+        refused("t.missing=1"),
+        refused("t.n=many"),
+        refused("t.u=00000000-0000-0000-0000-000000000000"),
+        PlanError::Render(RenderError::NeedsTableRebuild {
+            table: "t".into(),
+            operation: "alter column t.n type".into(),
+        }),
+        PlanError::Render(RenderError::NeedsColumnDefinition {
+            table: "t".into(),
+            column: "n".into(),
+        }),
+        PlanError::Render(RenderError::UnsupportedBackend {
+            backend: "Oracle".into(),
+        }),
+    ];
+    assert!(
+        matches!(all[1], PlanError::UnusedBackfill { .. }),
+        "{:?}",
+        all[1]
+    );
+    assert!(
+        matches!(all[2], PlanError::InvalidBackfill { .. }),
+        "{:?}",
+        all[2]
+    );
+    assert!(
+        matches!(all[3], PlanError::InvalidBackfill { .. }),
+        "{:?}",
+        all[3]
+    );
+    for err in &all {
+        assert_next_step(&err.to_string());
+    }
+    let message = all[2].to_string();
+    assert!(message.contains("`--backfill t.n=VALUE`"), "{message}");
+}

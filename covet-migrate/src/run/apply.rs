@@ -97,17 +97,11 @@ async fn step_in_transaction(
         return Ok(Step::NeedsForeignKeys(script.foreign_keys_off));
     }
     if !script.transactional {
-        return Err(MigrateError::Unsupported {
-            migration: migration.dir_name(),
-            reason: format!(
-                "its {} is marked `-- covet:no-transaction`, which covet runs on MySQL/MariaDB \
-                 only; on {} every migration runs in a transaction with its history row. Remove \
-                 the directive; a statement that cannot run in a transaction (PostgreSQL's \
-                 `CREATE INDEX CONCURRENTLY`) has to be run by hand, outside the migrations",
-                direction.file(),
-                backend.name()
-            ),
-        });
+        return Err(MigrateError::no_transaction_directive(
+            migration.dir_name(),
+            direction.file(),
+            backend,
+        ));
     }
     let start = Instant::now();
     report_start(&reporter, migration, direction, &script);
@@ -317,16 +311,11 @@ fn script(
         });
     }
     if let Some(statement) = script.statements.iter().find(|s| controls_transaction(s)) {
-        return Err(MigrateError::Unsupported {
-            migration: migration.dir_name(),
-            reason: format!(
-                "its {} controls the transaction itself (`{}`). covet runs each migration in a \
-                 transaction of its own, with its history row, where the dialect allows: a \
-                 COMMIT inside would commit half of it. Remove the statement",
-                direction.file(),
-                statement.lines().next().unwrap_or_default()
-            ),
-        });
+        return Err(MigrateError::controls_transaction(
+            migration.dir_name(),
+            direction.file(),
+            statement,
+        ));
     }
     Ok(script)
 }

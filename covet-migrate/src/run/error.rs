@@ -108,7 +108,12 @@ impl fmt::Display for MigrateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Files(error) => write!(f, "{error}"),
-            Self::Database(error) => write!(f, "{error}"),
+            Self::Database(error) => write!(
+                f,
+                "the database failed outside the migrations' own statements (the connection, \
+                 the `covet_migrations` history table or the migration lock): {error}. {}",
+                database_advice(error)
+            ),
             Self::Statement {
                 migration,
                 direction,
@@ -220,15 +225,104 @@ impl fmt::Display for MigrateError {
                 database.name()
             ),
             Self::Unsupported { migration, reason } => {
-                write!(f, "migration {migration} cannot run: {reason}")
+                write!(f, "migration {migration} cannot run: {reason}.")
             }
             Self::NothingToResolve { version } => write!(
                 f,
-                "migration {version:04} is not failed or interrupted: there is nothing to resolve \
-                 (`cargo covet status` lists each migration's state)"
+                "migration {version:04} is not failed or interrupted: there is nothing to \
+                 resolve. Check the version with `cargo covet status`, which lists each \
+                 migration's state."
             ),
         }
     }
+}
+
+impl MigrateError {
+    /// [`Unsupported`](Self::Unsupported): a `-- covet:no-transaction` script on a dialect
+    /// whose runner runs every migration in a transaction.
+    pub(crate) fn no_transaction_directive(
+        migration: String,
+        file: &str,
+        backend: Backend,
+    ) -> Self {
+        Self::Unsupported {
+            migration,
+            reason: format!(
+                "its {file} is marked `-- covet:no-transaction`, which covet runs on MySQL/MariaDB \
+                 only; on {} every migration runs in a transaction with its history row. Remove \
+                 the directive, and run a statement that cannot run in a transaction \
+                 (PostgreSQL's `CREATE INDEX CONCURRENTLY`) by hand, outside the migrations",
+                backend.name()
+            ),
+        }
+    }
+
+    /// [`Unsupported`](Self::Unsupported): a script that begins, commits or rolls back a
+    /// transaction itself.
+    pub(crate) fn controls_transaction(migration: String, file: &str, statement: &str) -> Self {
+        Self::Unsupported {
+            migration,
+            reason: format!(
+                "its {file} controls the transaction itself (`{}`). covet runs each migration in \
+                 a transaction of its own, with its history row, where the dialect allows: a \
+                 COMMIT inside would commit half of it. Remove the statement",
+                statement.lines().next().unwrap_or_default()
+            ),
+        }
+    }
+}
+
+/// What to do about a database error that stopped a run outside the migrations' statements,
+/// by its kind: the connection's errors first, then the history table's and the lock's.
+fn database_advice(error: &covet::Error) -> &'static str {
+    use covet::ErrorKind::{
+        CommitOutcomeUnknown, Deadlock, LockTimeout, SerializationFailure, StatementTimeout,
+        TransactionTimeout,
+    };
+    if let Some(advice) = connection_advice(error.kind()) {
+        return advice;
+    }
+    match error.kind() {
+        Deadlock | SerializationFailure | LockTimeout | StatementTimeout | TransactionTimeout => {
+            "Run the command again when the database is less busy: another session held what \
+             the runner needed."
+        }
+        CommitOutcomeUnknown => {
+            "Run `cargo covet status` to see whether the migration was recorded, and compare the \
+             database with it, before running the command again."
+        }
+        _ => {
+            "Check that the database user may create, read and write the `covet_migrations` \
+             table (on MySQL/MariaDB also call GET_LOCK) and that nobody changed that table by \
+             hand, then run the command again."
+        }
+    }
+}
+
+/// What to do about an error connecting to the database, by its kind; `None` for the kinds
+/// that are not about the connection.
+pub(crate) fn connection_advice(kind: covet::ErrorKind) -> Option<&'static str> {
+    use covet::ErrorKind::{
+        AuthenticationFailed, Configuration, ConnectionLost, ConnectionRefused, PoolClosed,
+        PoolTimeout, UnknownDatabase,
+    };
+    Some(match kind {
+        ConnectionRefused | ConnectionLost | PoolTimeout | PoolClosed => {
+            "Check that the database server is running and reachable at the host and port of \
+             the database URL, then run the command again."
+        }
+        AuthenticationFailed => "Check the user name and password in the database URL.",
+        UnknownDatabase => {
+            "Create the database, or fix its name in the database URL (for SQLite, check that \
+             the file's directory exists and may be written)."
+        }
+        Configuration => {
+            "Fix the database URL (`postgres://user:password@host:5432/name`, \
+             `mysql://user:password@host:3306/name` or `sqlite://path/to/file.db`, naming the \
+             database), and build the program with the cargo feature of its backend."
+        }
+        _ => return None,
+    })
 }
 
 /// The version part of `NNNN_name`, for the commands a message suggests.
@@ -258,3 +352,6 @@ impl From<covet::Error> for MigrateError {
         Self::Database(error)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -108,9 +108,10 @@ async fn try_acquire(session: &mut Session) -> Result<bool, MigrateError> {
         .await?;
     match answer {
         Some(Answer(Some(got))) => Ok(got == 1),
-        _ => Err(MigrateError::Database(covet::Error::other(
-            "GET_LOCK answered NULL: no database is selected. Put the database's name in the URL \
-             (mysql://user@host:3306/name)",
+        // A URL without a database's name: the advice for a configuration error says to add it.
+        _ => Err(MigrateError::Database(covet::Error::new(
+            covet::ErrorKind::Configuration,
+            "GET_LOCK answered NULL: the connection has no database selected",
         ))),
     }
 }

@@ -40,6 +40,10 @@ pub struct Status {
 }
 
 /// One migration's line in a [`Status`].
+///
+/// # Examples
+///
+/// See the example on [`Status`], which reads an entry's state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusEntry {
     /// The version.
@@ -51,6 +55,10 @@ pub struct StatusEntry {
 }
 
 /// Where one migration stands.
+///
+/// # Examples
+///
+/// See the example on [`Status`], which sees a migration go from `Pending` to `Applied`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MigrationState {
@@ -146,6 +154,10 @@ impl Status {
     }
 
     /// Whether every migration is applied and nothing needs attention.
+    ///
+    /// # Examples
+    ///
+    /// See the example on [`Status`].
     pub fn is_up_to_date(&self) -> bool {
         self.entries
             .iter()
@@ -153,6 +165,10 @@ impl Status {
     }
 
     /// The versions waiting to be applied, in order.
+    ///
+    /// # Examples
+    ///
+    /// See the example on [`applied`](Self::applied).
     pub fn pending(&self) -> impl Iterator<Item = u32> + '_ {
         self.entries
             .iter()
@@ -161,6 +177,39 @@ impl Status {
     }
 
     /// The applied versions, in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use covet_migrate::Migrator;
+    /// # use covet_migrate::EmbeddedMigration;
+    /// # static MIGRATIONS: &[EmbeddedMigration] = &[
+    /// #     EmbeddedMigration {
+    /// #         dir_name: "0001_create_tag",
+    /// #         up: "-- dialect: sqlite\n\nCREATE TABLE \"tag\" (\"id\" integer);\n",
+    /// #         down: "-- dialect: sqlite\n\nDROP TABLE \"tag\";\n",
+    /// #     },
+    /// #     EmbeddedMigration {
+    /// #         dir_name: "0002_create_note",
+    /// #         up: "-- dialect: sqlite\n\nCREATE TABLE \"note\" (\"id\" integer);\n",
+    /// #         down: "-- dialect: sqlite\n\nDROP TABLE \"note\";\n",
+    /// #     },
+    /// # ];
+    ///
+    /// // MIGRATIONS: 0001_create_tag and 0002_create_note, embedded as in `run`'s example.
+    /// let migrator = Migrator::embedded(MIGRATIONS)?;
+    /// let db = covet::Database::connect("sqlite::memory:").await?;
+    /// migrator.migrate(&db).await?;
+    /// migrator.rollback(&db, 1).await?;
+    ///
+    /// let status = migrator.status(&db).await?;
+    /// assert_eq!(status.applied().collect::<Vec<_>>(), [1]);
+    /// assert_eq!(status.pending().collect::<Vec<_>>(), [2]);
+    /// assert!(!status.is_up_to_date());
+    /// # Ok(()) }
+    /// ```
     pub fn applied(&self) -> impl Iterator<Item = u32> + '_ {
         self.entries
             .iter()

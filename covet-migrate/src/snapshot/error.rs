@@ -67,13 +67,18 @@ pub enum SnapshotError {
     },
 }
 
+/// The advice for a snapshot file that cannot be read.
+const RESTORE: &str = "restore the file from version control (`makemigrations` writes \
+                       snapshots, they are not edited by hand)";
+
 impl fmt::Display for SnapshotError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Json(err) => write!(f, "invalid schema snapshot: {err}"),
-            Self::MissingFormatVersion => {
-                f.write_str("invalid schema snapshot: no `format_version` field")
-            }
+            Self::Json(err) => write!(f, "invalid schema snapshot: {err}; {RESTORE}"),
+            Self::MissingFormatVersion => write!(
+                f,
+                "invalid schema snapshot: no `format_version` field; {RESTORE}"
+            ),
             Self::UnsupportedFormatVersion { found, supported } => write!(
                 f,
                 "schema snapshot format {found} is not supported (this covet-migrate reads \
@@ -81,11 +86,14 @@ impl fmt::Display for SnapshotError {
             ),
             Self::MismatchedTableName { key, name } => write!(
                 f,
-                "invalid schema snapshot: table `{name}` is filed under `{key}`"
+                "invalid schema snapshot: table `{name}` is filed under `{key}`; {RESTORE}"
             ),
-            Self::DuplicateTable { table } => {
-                write!(f, "two models map to the table `{table}`")
-            }
+            Self::DuplicateTable { table } => write!(
+                f,
+                "two models map to the table `{table}`; give one of them another table name \
+                 (`#[covet::model(table = \"...\")]`), or list each model once in \
+                 `covet::models![...]`"
+            ),
             Self::RenamedFromInUse {
                 renamed,
                 renamed_from,

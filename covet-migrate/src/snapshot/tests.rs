@@ -206,7 +206,17 @@ fn rust_names_generated_flags_and_variant_order_leave_the_snapshot_unchanged() {
 fn two_models_on_one_table_are_refused() {
     let err = Schema::from_tables(&[blog_v1::Author::TABLE, blog_v2::Author::TABLE]).unwrap_err();
     assert!(matches!(&err, SnapshotError::DuplicateTable { table } if table == "authors"));
-    assert_eq!(err.to_string(), "two models map to the table `authors`");
+    let message = err.to_string();
+    assert!(
+        message.starts_with("two models map to the table `authors`; "),
+        "{message}"
+    );
+    // What to change: one model's table name, or a model listed twice.
+    assert!(
+        message.contains(r#"#[covet::model(table = "...")]"#),
+        "{message}"
+    );
+    assert!(message.contains("list each model once"), "{message}");
 }
 
 #[test]
@@ -390,4 +400,50 @@ fn a_column_renamed_from_a_column_its_table_still_has_is_refused() {
         SnapshotError::RenamedFromTwice { renamed_from, first, second }
             if renamed_from == "people.name" && first == "people.first" && second == "people.second"
     ));
+}
+
+#[test]
+fn every_snapshot_error_ends_with_a_next_step() {
+    use crate::next_step::assert_next_step;
+
+    let mut all: Vec<SnapshotError> = [
+        "not json",
+        r#"{"tables": {}}"#,
+        r#"{"format_version": 2, "tables": {}}"#,
+        &TAG_JSON.replacen(r#""tag": {"#, r#""label": {"#, 1),
+    ]
+    .into_iter()
+    .map(|json| Schema::from_json(json).unwrap_err())
+    .collect();
+    all.extend([
+        Schema::from_tables(&[blog_v1::Author::TABLE, blog_v2::Author::TABLE]).unwrap_err(),
+        SnapshotError::RenamedFromInUse {
+            renamed: "people".into(),
+            renamed_from: "persons".into(),
+        },
+        SnapshotError::RenamedFromTwice {
+            renamed_from: "persons".into(),
+            first: "people".into(),
+            second: "humans".into(),
+        },
+        SnapshotError::UnsupportedColumnType {
+            table: "post".into(),
+            column: "shape".into(),
+            ty: "Geometry".into(),
+        },
+    ]);
+    assert!(matches!(all[0], SnapshotError::Json(_)), "{:?}", all[0]);
+    assert!(
+        matches!(all[1], SnapshotError::MissingFormatVersion),
+        "{:?}",
+        all[1]
+    );
+    assert!(
+        matches!(all[3], SnapshotError::MismatchedTableName { .. }),
+        "{:?}",
+        all[3]
+    );
+    for err in &all {
+        assert_next_step(&err.to_string());
+    }
 }

@@ -57,7 +57,10 @@ pub mod v2 {
 /// Renders and runs `ops` in order. `before` is the schema they start from: MySQL's
 /// `MODIFY COLUMN` restates the column's definition, which an operation alone does not hold
 /// (found in `before` under its old names when `renames`, the renames `ops` carry out, renamed
-/// it). Returns the operations SQLite refused for needing a table rebuild (not rendered yet).
+/// it). Returns the operations SQLite refused for needing a table rebuild: this suite tests the
+/// low-level `render()`, one operation at a time, which leaves rebuilds to `Plan::build`
+/// (covet-migrate's `render/rebuild.rs`); the runner suite (`migrate_run`) applies and checks
+/// them.
 async fn migrate(t: &TestDb, ops: &[Operation], before: &Schema, renames: &Renames) -> Vec<String> {
     let mut statements = Vec::new();
     let mut rebuilds = Vec::new();
@@ -147,8 +150,9 @@ pub async fn a_rendered_diff_migrates_up_and_its_reverse_migrates_down(t: &TestD
 
     let rebuilds = migrate(t, &up, &old, &Renames::default()).await;
     // SQLite alters neither a column's type nor foreign keys without rebuilding the table,
-    // which covet-migrate does not render yet. Its `varchar(80)` holds longer text anyway and
-    // the v2 model does not need the key, so the rest of the migration still serves v2.
+    // which `render()` leaves to `Plan::build` (the runner suite applies those rebuilds), so
+    // they are skipped here. Its `varchar(80)` holds longer text anyway and the v2 model does
+    // not need the key, so the rest of the migration still serves v2.
     let expected: &[&str] = match t.backend {
         Backend::Sqlite => &[
             "alter column mr_post.title type",
@@ -344,8 +348,9 @@ pub async fn declared_renames_keep_the_data_and_leave_the_tables_as_if_created_r
     }
 
     let rebuilds = migrate(t, &up, &old, &renames).await;
-    // SQLite alters no column type without rebuilding the table, which is not rendered yet;
-    // its `varchar(100)` holds longer text anyway. Every rename is plain `ALTER TABLE`.
+    // SQLite alters no column type without rebuilding the table, which `render()` leaves to
+    // `Plan::build` (the runner suite applies those rebuilds), so it is skipped here; its
+    // `varchar(100)` holds longer text anyway. Every rename is plain `ALTER TABLE`.
     let expected: &[&str] = match t.backend {
         Backend::Sqlite => &["alter column mr_pet.name type"],
         _ => &[],
@@ -509,7 +514,8 @@ pub async fn declared_renames_keep_the_data_and_leave_the_tables_as_if_created_r
 
     assert_eq!(migrated_down, created_down);
     if t.backend == Backend::Sqlite {
-        // `mr_pet.name` kept its `varchar(100)`: SQLite's type change needs a table rebuild.
+        // `mr_pet.name` kept its `varchar(100)`: SQLite's type change needs a table rebuild,
+        // which this suite skips (see `migrate`).
         let widened: Vec<String> = migrated_up
             .iter()
             .map(|entry| entry.replace("varchar(100)", "varchar(200)"))

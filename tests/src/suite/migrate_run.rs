@@ -178,6 +178,9 @@ pub async fn migrations_apply_once_record_their_checksums_and_roll_back(t: &Test
         (posts[0].body.as_str(), posts[0].likes),
         ("On the engine", 7)
     );
+    // The way down (on SQLite a table rebuild) leaves exactly the v1 tables: columns, types,
+    // keys and indexes, as the database lists them.
+    assert_no_drift(&t.db, &blog_v1::MODELS).await;
 
     // And all the way down: only the history table is left, and it is empty.
     assert_eq!(versions(&migrator.rollback(&t.db, 5).await.unwrap()), [1]);
@@ -348,6 +351,14 @@ pub async fn a_unique_index_over_duplicates_fails_clearly_and_leaves_what_the_di
             };
             assert_eq!(*statements_done, u32::try_from(*number - 1).unwrap());
             assert!(error.contains(&statements[*number - 1]), "{error}");
+            // What `cargo covet status` prints for it.
+            let shown = status.to_string();
+            let line = format!(
+                "{}  FAILED after {} statement(s): ",
+                adding.dir_name(),
+                *number - 1
+            );
+            assert!(shown.contains(&line), "{shown}");
             let again = migrator.migrate(&t.db).await.unwrap_err();
             assert!(matches!(again, MigrateError::Blocked { .. }), "{again}");
             let rollback = migrator.rollback(&t.db, 1).await.unwrap_err();
@@ -693,6 +704,16 @@ pub async fn out_of_order_migrations_are_refused_unless_allowed(t: &TestDb) {
         status.entries[1].state,
         MigrationState::Pending { out_of_order: true }
     ));
+    // What `cargo covet status` prints for it.
+    let shown = status.to_string();
+    let second = &all.migrations()[1];
+    assert!(
+        shown.contains(&format!(
+            "\n{}  pending, out of order (a later migration is applied)\n",
+            second.dir_name()
+        )),
+        "{shown}"
+    );
     let err = all.migrate(&t.db).await.unwrap_err();
     let MigrateError::OutOfOrder {
         pending,
