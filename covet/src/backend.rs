@@ -37,6 +37,20 @@ impl Backend {
     /// # Errors
     ///
     /// [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) for any other scheme.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use covet::{Backend, ErrorKind};
+    ///
+    /// assert_eq!(Backend::from_url("postgresql://app@db.internal/app")?, Backend::Postgres);
+    /// assert_eq!(Backend::from_url("mariadb://root@localhost/app")?, Backend::MySql);
+    /// assert_eq!(Backend::from_url("sqlite://data/app.db?mode=rwc")?, Backend::Sqlite);
+    ///
+    /// let err = Backend::from_url("redis://localhost").unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Configuration);
+    /// # Ok::<(), covet::Error>(())
+    /// ```
     pub fn from_url(url: &str) -> Result<Self> {
         let scheme = url.split(':').next().unwrap_or_default();
         Self::from_scheme(scheme).ok_or_else(|| {

@@ -67,11 +67,45 @@ impl<M, T> Column<M, T> {
     }
 
     /// The column's name in the database.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use covet::Model;
+    ///
+    /// #[covet::model]
+    /// struct User {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     #[covet(column = "email_address")]
+    ///     email: String,
+    /// }
+    ///
+    /// assert_eq!(User::email.name(), "email_address"); // the column, not the field
+    /// assert_eq!(User::email.name(), User::TABLE.columns[1].name);
+    /// ```
     pub const fn name(self) -> &'static str {
         self.name
     }
 
     /// The column's position in the model (and in every row covet selects for it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use covet::Model;
+    ///
+    /// #[covet::model]
+    /// struct User {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     name: String,
+    ///     email: String,
+    /// }
+    ///
+    /// assert_eq!((User::id.index(), User::email.index()), (0, 2));
+    /// assert_eq!(User::TABLE.columns[User::email.index()].name, "email");
+    /// ```
     pub const fn index(self) -> usize {
         self.index
     }
@@ -91,6 +125,33 @@ impl<M: Model, T: SqlValue> Column<M, T> {
     }
 
     /// `column = value`, or `column IS NULL` when the value is `None`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Book {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     title: String,
+    ///     rating: Option<i32>,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Book::TABLE]).await?;
+    /// Book { id: 0, title: "Dune".into(), rating: Some(5) }.insert(&db).await?;
+    /// Book { id: 0, title: "Emma".into(), rating: None }.insert(&db).await?;
+    ///
+    /// let dune = Book::query().filter(Book::title.eq("Dune")).one(&db).await?;
+    /// assert_eq!(dune.rating, Some(5));
+    /// let unrated = Book::query().filter(Book::rating.eq(None)).one(&db).await?;
+    /// assert_eq!(unrated.title, "Emma");
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "=")]
     pub fn eq(self, value: impl AsValue<T>) -> Filter<M> {
         self.compare(value, |c, v| {
@@ -103,6 +164,34 @@ impl<M: Model, T: SqlValue> Column<M, T> {
     }
 
     /// `column <> value`, or `column IS NOT NULL` when the value is `None`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Book {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     title: String,
+    ///     rating: Option<i32>,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Book::TABLE]).await?;
+    /// for (title, rating) in [("Dune", Some(5)), ("Emma", None), ("Ubik", Some(3))] {
+    ///     Book { id: 0, title: title.into(), rating }.insert(&db).await?;
+    /// }
+    /// // `<>` is never true for NULL: only Ubik is rated, and not 5.
+    /// let other = Book::query().filter(Book::rating.ne(5)).all(&db).await?;
+    /// assert_eq!(other.len(), 1);
+    /// assert_eq!(other[0].title, "Ubik");
+    /// assert_eq!(Book::query().filter(Book::rating.ne(None)).count(&db).await?, 2);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "<>")]
     pub fn ne(self, value: impl AsValue<T>) -> Filter<M> {
         self.compare(value, |c, v| {
@@ -115,30 +204,152 @@ impl<M: Model, T: SqlValue> Column<M, T> {
     }
 
     /// `column < value`
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Release {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Release::TABLE]).await?;
+    /// for year in [1999, 2005, 2010] {
+    ///     Release { id: 0, year }.insert(&db).await?;
+    /// }
+    /// let early = Release::query().filter(Release::year.lt(2005)).all(&db).await?;
+    /// let years: Vec<i32> = early.iter().map(|r| r.year).collect();
+    /// assert_eq!(years, [1999]);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "<")]
     pub fn lt(self, value: impl AsValue<T>) -> Filter<M> {
         self.compare(value, |c, v| c.lt(v))
     }
 
     /// `column <= value`
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Release {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Release::TABLE]).await?;
+    /// for year in [1999, 2005, 2010] {
+    ///     Release { id: 0, year }.insert(&db).await?;
+    /// }
+    /// let upto = Release::query().filter(Release::year.le(2005)).count(&db).await?;
+    /// assert_eq!(upto, 2); // 1999 and 2005 itself
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "<=")]
     pub fn le(self, value: impl AsValue<T>) -> Filter<M> {
         self.compare(value, |c, v| c.lte(v))
     }
 
     /// `column > value`
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Release {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Release::TABLE]).await?;
+    /// for year in [1999, 2005, 2010] {
+    ///     Release { id: 0, year }.insert(&db).await?;
+    /// }
+    /// let late = Release::query().filter(Release::year.gt(2005)).all(&db).await?;
+    /// let years: Vec<i32> = late.iter().map(|r| r.year).collect();
+    /// assert_eq!(years, [2010]);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = ">")]
     pub fn gt(self, value: impl AsValue<T>) -> Filter<M> {
         self.compare(value, |c, v| c.gt(v))
     }
 
     /// `column >= value`
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Release {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Release::TABLE]).await?;
+    /// for year in [1999, 2005, 2010] {
+    ///     Release { id: 0, year }.insert(&db).await?;
+    /// }
+    /// let since = Release::query().filter(Release::year.ge(2005)).count(&db).await?;
+    /// assert_eq!(since, 2); // 2005 itself and 2010
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = ">=")]
     pub fn ge(self, value: impl AsValue<T>) -> Filter<M> {
         self.compare(value, |c, v| c.gte(v))
     }
 
     /// `column BETWEEN low AND high` (both ends included).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Release {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Release::TABLE]).await?;
+    /// for year in [1999, 2005, 2010] {
+    ///     Release { id: 0, year }.insert(&db).await?;
+    /// }
+    /// let window = Release::query().filter(Release::year.between(1999, 2005));
+    /// assert_eq!(window.count(&db).await?, 2); // both ends included
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "BETWEEN")]
     pub fn between(self, low: impl AsValue<T>, high: impl AsValue<T>) -> Filter<M> {
         let bounds = low
@@ -151,6 +362,32 @@ impl<M: Model, T: SqlValue> Column<M, T> {
     ///
     /// Each value is a bind parameter; a list longer than the dialect's parameter limit is
     /// refused with [`ErrorKind::TooManyParameters`](crate::ErrorKind::TooManyParameters).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Release {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Release::TABLE]).await?;
+    /// for year in [1999, 2005, 2010] {
+    ///     Release { id: 0, year }.insert(&db).await?;
+    /// }
+    /// let picked = Release::query().filter(Release::year.is_in([1999, 2010, 2020]));
+    /// assert_eq!(picked.count(&db).await?, 2);
+    /// let none = Release::query().filter(Release::year.is_in(Vec::<i32>::new()));
+    /// assert_eq!(none.count(&db).await?, 0);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "IN")]
     pub fn is_in<V: AsValue<T>>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
         let values: crate::Result<Vec<_>> =
@@ -159,6 +396,32 @@ impl<M: Model, T: SqlValue> Column<M, T> {
     }
 
     /// `column NOT IN (values...)`. An empty list matches every row.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Release {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Release::TABLE]).await?;
+    /// for year in [1999, 2005, 2010] {
+    ///     Release { id: 0, year }.insert(&db).await?;
+    /// }
+    /// let others = Release::query().filter(Release::year.is_not_in([2005]));
+    /// assert_eq!(others.count(&db).await?, 2);
+    /// let all = Release::query().filter(Release::year.is_not_in(Vec::<i32>::new()));
+    /// assert_eq!(all.count(&db).await?, 3);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "NOT IN")]
     pub fn is_not_in<V: AsValue<T>>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
         let values: crate::Result<Vec<_>> =
@@ -167,12 +430,61 @@ impl<M: Model, T: SqlValue> Column<M, T> {
     }
 
     /// Ascending order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Release {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Release::TABLE]).await?;
+    /// for year in [1999, 2005, 2010] {
+    ///     Release { id: 0, year }.insert(&db).await?;
+    /// }
+    /// let oldest = Release::query().order_by(Release::year.asc()).first(&db).await?;
+    /// assert_eq!(oldest.map(|r| r.year), Some(1999));
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "ASC")]
     pub fn asc(self) -> Order<M> {
         Order::new(self.name, false)
     }
 
     /// Descending order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Release {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Release::TABLE]).await?;
+    /// for year in [1999, 2005, 2010] {
+    ///     Release { id: 0, year }.insert(&db).await?;
+    /// }
+    /// let newest_first = Release::query().order_by(Release::year.desc()).all(&db).await?;
+    /// let years: Vec<i32> = newest_first.iter().map(|r| r.year).collect();
+    /// assert_eq!(years, [2010, 2005, 1999]);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "DESC")]
     pub fn desc(self) -> Order<M> {
         Order::new(self.name, true)
@@ -181,12 +493,59 @@ impl<M: Model, T: SqlValue> Column<M, T> {
 
 impl<M: Model, T: SqlValue> Column<M, Option<T>> {
     /// `column IS NULL`
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Contact {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     phone: Option<String>,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Contact::TABLE]).await?;
+    /// Contact { id: 0, phone: Some("+44 20 7946 0000".into()) }.insert(&db).await?;
+    /// Contact { id: 0, phone: None }.insert(&db).await?;
+    /// let no_phone = Contact::query().filter(Contact::phone.is_null()).all(&db).await?;
+    /// assert_eq!(no_phone.len(), 1);
+    /// assert_eq!(no_phone[0].phone, None);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "IS NULL")]
     pub fn is_null(self) -> Filter<M> {
         Filter::from_expr(self.expr().is_null())
     }
 
     /// `column IS NOT NULL`
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Contact {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     phone: Option<String>,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Contact::TABLE]).await?;
+    /// Contact { id: 0, phone: Some("+44 20 7946 0000".into()) }.insert(&db).await?;
+    /// Contact { id: 0, phone: None }.insert(&db).await?;
+    /// let reachable = Contact::query().filter(Contact::phone.is_not_null()).one(&db).await?;
+    /// assert_eq!(reachable.phone.as_deref(), Some("+44 20 7946 0000"));
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "IS NOT NULL")]
     pub fn is_not_null(self) -> Filter<M> {
         Filter::from_expr(self.expr().is_not_null())
@@ -259,12 +618,63 @@ impl<M: Model, T: SqlValue + TextColumn> Column<M, T> {
     ///
     /// The escape character is `!` rather than a backslash because a backslash means different
     /// things in string literals per dialect (and per MySQL `sql_mode`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct File {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     name: String,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[File::TABLE]).await?;
+    /// for name in ["report_2024.pdf", "report-final.pdf", "100%.txt"] {
+    ///     File { id: 0, name: name.into() }.insert(&db).await?;
+    /// }
+    /// // `_` matches any one character, so both reports match...
+    /// assert_eq!(File::query().filter(File::name.like("report_%")).count(&db).await?, 2);
+    /// // ...unless `!` makes it literal.
+    /// let underscored = File::query().filter(File::name.like("report!_%")).one(&db).await?;
+    /// assert_eq!(underscored.name, "report_2024.pdf");
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "LIKE")]
     pub fn like(self, pattern: &str) -> Filter<M> {
         Filter::from_expr(self.expr().like(LikeExpr::new(pattern).escape(LIKE_ESCAPE)))
     }
 
     /// `column NOT LIKE pattern ESCAPE '!'`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct File {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     name: String,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[File::TABLE]).await?;
+    /// for name in ["report_2024.pdf", "report-final.pdf", "100%.txt"] {
+    ///     File { id: 0, name: name.into() }.insert(&db).await?;
+    /// }
+    /// let not_pdf = File::query().filter(File::name.not_like("%.pdf")).one(&db).await?;
+    /// assert_eq!(not_pdf.name, "100%.txt");
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "NOT LIKE")]
     pub fn not_like(self, pattern: &str) -> Filter<M> {
         Filter::from_expr(
@@ -274,16 +684,91 @@ impl<M: Model, T: SqlValue + TextColumn> Column<M, T> {
     }
 
     /// Values containing `text` literally (its `%` and `_` are escaped).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct File {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     name: String,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[File::TABLE]).await?;
+    /// for name in ["report_2024.pdf", "report-final.pdf", "100%.txt"] {
+    ///     File { id: 0, name: name.into() }.insert(&db).await?;
+    /// }
+    /// // The `%` is matched literally, not as a wildcard.
+    /// let percent = File::query().filter(File::name.contains("%")).all(&db).await?;
+    /// assert_eq!(percent.len(), 1);
+    /// assert_eq!(percent[0].name, "100%.txt");
+    /// # Ok(()) }
+    /// ```
     pub fn contains(self, text: &str) -> Filter<M> {
         self.like(&format!("%{}%", escape_like(text)))
     }
 
     /// Values starting with `text` literally.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct File {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     name: String,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[File::TABLE]).await?;
+    /// for name in ["report_2024.pdf", "report-final.pdf", "100%.txt"] {
+    ///     File { id: 0, name: name.into() }.insert(&db).await?;
+    /// }
+    /// // Unlike `like("report_%")`, the `_` is literal here.
+    /// let found = File::query().filter(File::name.starts_with("report_")).all(&db).await?;
+    /// assert_eq!(found.len(), 1);
+    /// assert_eq!(found[0].name, "report_2024.pdf");
+    /// # Ok(()) }
+    /// ```
     pub fn starts_with(self, text: &str) -> Filter<M> {
         self.like(&format!("{}%", escape_like(text)))
     }
 
     /// Values ending with `text` literally.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct File {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     name: String,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[File::TABLE]).await?;
+    /// for name in ["report_2024.pdf", "report-final.pdf", "100%.txt"] {
+    ///     File { id: 0, name: name.into() }.insert(&db).await?;
+    /// }
+    /// assert_eq!(File::query().filter(File::name.ends_with(".pdf")).count(&db).await?, 2);
+    /// # Ok(()) }
+    /// ```
     pub fn ends_with(self, text: &str) -> Filter<M> {
         self.like(&format!("%{}", escape_like(text)))
     }

@@ -257,7 +257,23 @@ impl Database {
     /// As for any acquire: [`PoolTimeout`](crate::ErrorKind::PoolTimeout) (its message says
     /// how busy the pool is), or why no new connection could be opened.
     ///
-    /// See the example on [`Session`].
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// let db = covet::Database::connect("sqlite::memory:").await?;
+    /// let mut session = db.session().await?;
+    /// // A temporary table exists on one connection only: the session's.
+    /// covet::unchecked_sql("CREATE TEMP TABLE scratch (n INTEGER)").execute(&mut session).await?;
+    /// covet::unchecked_sql("INSERT INTO scratch VALUES (1), (2)").execute(&mut session).await?;
+    /// let rows = covet::unchecked_sql("DELETE FROM scratch").execute(&mut session).await?;
+    /// assert_eq!(rows, 2);
+    /// assert_eq!(db.pool_stats().in_use, 1); // held until the session is dropped
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// [`Session`]'s own example runs models and a transaction through one.
     #[track_caller]
     pub fn session(&self) -> impl Future<Output = Result<Session>> + Send + '_ {
         let location = Location::caller();
@@ -273,7 +289,29 @@ impl Database {
     ///
     /// As for [`session`](Self::session), or when the server refuses `BEGIN`.
     ///
-    /// See the example on [`Transaction`].
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// let db = covet::Database::connect("sqlite::memory:").await?;
+    /// covet::unchecked_sql("CREATE TABLE tag (label TEXT)").execute(&db).await?;
+    /// let insert = || covet::unchecked_sql("INSERT INTO tag (label) VALUES ('x')");
+    ///
+    /// let mut tx = db.begin().await?;
+    /// insert().execute(&mut tx).await?;
+    /// tx.commit().await?;
+    ///
+    /// let mut tx = db.begin().await?;
+    /// insert().execute(&mut tx).await?;
+    /// tx.rollback().await?; // what dropping `tx` does too, in the background
+    ///
+    /// let rows = covet::unchecked_sql("DELETE FROM tag").execute(&db).await?;
+    /// assert_eq!(rows, 1);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// [`Transaction`]'s own example nests a savepoint inside one.
     #[track_caller]
     pub fn begin(&self) -> impl Future<Output = Result<Transaction<'static>>> + Send + '_ {
         self.begin_with(TransactionOptions::new())
@@ -382,7 +420,27 @@ impl Database {
     /// [`TransactionTimeout`](crate::ErrorKind::TransactionTimeout) when the
     /// [timeout](TransactionOptions::timeout) ran out.
     ///
-    /// See the example on [`TransactionOptions`].
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use std::time::Duration;
+    /// use covet::{ErrorKind, TransactionOptions};
+    ///
+    /// let db = covet::Database::connect("sqlite::memory:").await?;
+    /// let options = TransactionOptions::new().timeout(Duration::from_millis(50));
+    /// let stuck = db
+    ///     .transaction_with(options, |_tx| Box::pin(async move {
+    ///         tokio::time::sleep(Duration::from_secs(60)).await; // a call that hangs
+    ///         Ok::<_, covet::Error>(())
+    ///     }))
+    ///     .await;
+    /// assert_eq!(stuck.unwrap_err().kind(), ErrorKind::TransactionTimeout);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// [`TransactionOptions`]'s example sets every option, a retry policy included.
     #[track_caller]
     pub fn transaction_with<'a, T, E, F>(
         &'a self,

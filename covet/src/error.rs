@@ -10,9 +10,46 @@ mod classify;
 use std::fmt;
 
 /// A `Result` whose error defaults to [`covet::Error`](Error).
+///
+/// # Examples
+///
+/// ```
+/// use covet::{Error, ErrorKind};
+///
+/// fn parse_limit(text: &str) -> covet::Result<u64> {
+///     text.parse().map_err(|e| Error::new(ErrorKind::Other, "not a limit").with_source(e))
+/// }
+///
+/// assert_eq!(parse_limit("20").ok(), Some(20));
+/// assert_eq!(parse_limit("lots").unwrap_err().kind(), ErrorKind::Other);
+/// // The second parameter picks another error type.
+/// let _: covet::Result<(), std::fmt::Error> = Ok(());
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A boxed error from user code or a driver, kept as the [`source`](std::error::Error::source).
+///
+/// [`SqlValue`](crate::SqlValue)'s conversions return it, so any error type converts into it
+/// with `?` or `.into()`.
+///
+/// # Examples
+///
+/// ```
+/// use covet::BoxError;
+///
+/// fn port(text: &str) -> Result<u16, BoxError> {
+///     let port: u16 = text.parse()?; // a `ParseIntError`, boxed by `?`
+///     if port == 0 {
+///         return Err(format!("port `{text}` is reserved").into()); // a `String`, boxed
+///     }
+///     Ok(port)
+/// }
+///
+/// assert_eq!(port("5432")?, 5432);
+/// assert_eq!(port("0").unwrap_err().to_string(), "port `0` is reserved");
+/// assert!(port("postgres").is_err());
+/// # Ok::<(), BoxError>(())
+/// ```
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// What went wrong, classified the same way on every backend.
@@ -53,11 +90,13 @@ pub enum ErrorKind {
     /// back.
     TransactionTimeout,
     /// A statement inside the transaction failed earlier (even if the code caught the error
-    /// and went on), so covet rolled the transaction back instead of committing it. The error
+    /// and went on), or was cancelled (its future dropped, by a timeout say) before its result
+    /// was read, so covet rolled the transaction back instead of committing it. The error
     /// names the first failure; a failure inside a savepoint that was rolled back does not count.
     TransactionAborted,
     /// The connection was lost while `COMMIT` was in flight: the transaction may or may not
-    /// have been committed. Never retried; check the data before trying again.
+    /// have been committed. Never retried, and neither its commit nor its rollback callbacks
+    /// run; check the data before trying again.
     CommitOutcomeUnknown,
     /// No pooled connection became free within the acquire timeout.
     PoolTimeout,

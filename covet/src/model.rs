@@ -42,8 +42,10 @@ use crate::value::SqlValue;
 /// note.text = "buy oat milk".into();
 /// note.update_columns(&db, Note::text).await?;
 ///
+/// assert!(Note::exists(&db, note.id).await?);
 /// assert_eq!(note.delete(&db).await?, 1);
 /// assert!(Note::find(&db, note.id).await?.is_none());
+/// assert!(!Note::exists(&db, note.id).await?);
 /// # Ok(()) }
 /// ```
 pub trait Model: FromRow + Sync {
@@ -78,6 +80,31 @@ pub trait Model: FromRow + Sync {
     fn set_auto_key(&mut self, id: u64) -> Result<()>;
 
     /// A query over every row of this model.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// #[derive(Debug)]
+    /// struct Note {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     text: String,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Note::TABLE]).await?;
+    /// Note { id: 0, text: "milk".into() }.insert(&db).await?;
+    /// Note { id: 0, text: "eggs".into() }.insert(&db).await?;
+    /// assert_eq!(Note::query().count(&db).await?, 2);
+    /// let eggs = Note::query().filter(Note::text.eq("eggs")).one(&db).await?;
+    /// assert_eq!(eggs.id, 2);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "SELECT")]
     fn query() -> Select<Self> {
         Select::new()
@@ -88,6 +115,30 @@ pub trait Model: FromRow + Sync {
     /// # Errors
     ///
     /// Any database error, classified.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// #[derive(Debug)]
+    /// struct Note {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     text: String,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Note::TABLE]).await?;
+    /// let saved = Note { id: 0, text: "milk".into() }.insert(&db).await?;
+    /// let found = Note::find(&db, saved.id).await?;
+    /// assert_eq!(found.map(|n| n.text).as_deref(), Some("milk"));
+    /// assert!(Note::find(&db, 99).await?.is_none());
+    /// # Ok(()) }
+    /// ```
     fn find<'c, E: Executor<'c>>(
         executor: E,
         key: Self::Key,
@@ -100,11 +151,74 @@ pub trait Model: FromRow + Sync {
     /// # Errors
     ///
     /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) when there is none.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// #[derive(Debug)]
+    /// struct Note {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     text: String,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Note::TABLE]).await?;
+    /// let saved = Note { id: 0, text: "milk".into() }.insert(&db).await?;
+    /// assert_eq!(Note::get(&db, saved.id).await?.text, "milk");
+    /// let missing = Note::get(&db, 99).await.unwrap_err();
+    /// assert_eq!(missing.kind(), ErrorKind::NotFound);
+    /// # Ok(()) }
+    /// ```
     fn get<'c, E: Executor<'c>>(
         executor: E,
         key: Self::Key,
     ) -> impl Future<Output = Result<Self>> + Send {
         query::write::get(executor, key)
+    }
+
+    /// Whether a row with primary key `key` exists, without reading the row.
+    ///
+    /// It runs the same statement as [`Select::exists`] filtered on the key: the first column
+    /// of at most one row.
+    ///
+    /// # Errors
+    ///
+    /// Any database error, classified.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model(primary_key(shelf, slot))]
+    /// struct Placement {
+    ///     shelf: String,
+    ///     slot: i32,
+    ///     title: String,
+    /// }
+    ///
+    /// let db = Database::connect("sqlite::memory:").await?;
+    /// covet::dev::create_tables(&db, &[Placement::TABLE]).await?;
+    /// Placement { shelf: "A".into(), slot: 1, title: "Dune".into() }.insert(&db).await?;
+    ///
+    /// assert!(Placement::exists(&db, ("A".to_owned(), 1)).await?);
+    /// assert!(!Placement::exists(&db, ("A".to_owned(), 2)).await?);
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "EXISTS")]
+    fn exists<'c, E: Executor<'c>>(
+        executor: E,
+        key: Self::Key,
+    ) -> impl Future<Output = Result<bool>> + Send {
+        query::write::exists::<Self>(executor, key)
     }
 
     /// Inserts this row and returns it with the values the database generated (the
@@ -119,6 +233,30 @@ pub trait Model: FromRow + Sync {
     ///
     /// Constraint violations ([`UniqueViolation`](crate::ErrorKind::UniqueViolation), ...) and
     /// any other database error, classified.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// #[derive(Debug)]
+    /// struct Note {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     text: String,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Note::TABLE]).await?;
+    /// let first = Note { id: 0, text: "milk".into() }.insert(&db).await?;
+    /// let second = Note { id: 0, text: "eggs".into() }.insert(&db).await?;
+    /// assert_eq!((first.id, second.id), (1, 2)); // numbered by the database
+    /// assert_eq!(second.text, "eggs");
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "INSERT")]
     fn insert<'c, E: Executor<'c>>(self, executor: E) -> impl Future<Output = Result<Self>> + Send {
         query::write::insert(self, executor)
@@ -129,6 +267,34 @@ pub trait Model: FromRow + Sync {
     /// # Errors
     ///
     /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) when no row has this key.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// #[derive(Debug)]
+    /// struct Note {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     text: String,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Note::TABLE]).await?;
+    /// let mut note = Note { id: 0, text: "milk".into() }.insert(&db).await?;
+    /// note.text = "oat milk".into();
+    /// note.update(&db).await?;
+    /// assert_eq!(Note::get(&db, note.id).await?.text, "oat milk");
+    ///
+    /// note.delete(&db).await?;
+    /// let gone = note.update(&db).await.unwrap_err();
+    /// assert_eq!(gone.kind(), ErrorKind::NotFound);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "UPDATE")]
     fn update<'c, E: Executor<'c>>(&self, executor: E) -> impl Future<Output = Result<()>> + Send {
         query::write::update(self, executor, None)
@@ -140,16 +306,17 @@ pub trait Model: FromRow + Sync {
     /// # Errors
     ///
     /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) when no row has this key.
+    ///
+    /// # Examples
+    ///
+    /// See the example on [`Columns`], which writes two of a row's columns and leaves the
+    /// others as they are.
     fn update_columns<'c, E: Executor<'c>>(
         &self,
         executor: E,
         columns: impl Columns<Self>,
     ) -> impl Future<Output = Result<()>> + Send {
-        let mut indexes = Vec::new();
-        columns.push_indexes(&mut indexes);
-        // A column named twice is assigned once (PostgreSQL rejects a double assignment).
-        indexes.sort_unstable();
-        indexes.dedup();
+        let indexes = query::write::column_indexes(&columns);
         query::write::update(self, executor, Some(indexes))
     }
 
@@ -159,17 +326,49 @@ pub trait Model: FromRow + Sync {
     ///
     /// [`ForeignKeyViolation`](crate::ErrorKind::ForeignKeyViolation) when other rows still
     /// reference it; any other database error, classified.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// #[derive(Debug)]
+    /// struct Note {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     text: String,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Note::TABLE]).await?;
+    /// let note = Note { id: 0, text: "milk".into() }.insert(&db).await?;
+    /// assert_eq!(note.delete(&db).await?, 1);
+    /// assert_eq!(note.delete(&db).await?, 0); // already gone
+    /// assert!(Note::find(&db, note.id).await?.is_none());
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "DELETE")]
     fn delete<'c, E: Executor<'c>>(&self, executor: E) -> impl Future<Output = Result<u64>> + Send {
         query::write::delete(self, executor)
     }
 
     /// An `UPDATE` of every row matching a filter.
+    ///
+    /// # Examples
+    ///
+    /// See the example on [`UpdateMany`].
     fn update_many() -> UpdateMany<Self> {
         UpdateMany::new()
     }
 
     /// A `DELETE` of every row matching a filter.
+    ///
+    /// # Examples
+    ///
+    /// See the example on [`DeleteMany`].
     fn delete_many() -> DeleteMany<Self> {
         DeleteMany::new()
     }
@@ -346,11 +545,49 @@ pub struct Registry {
 
 impl Registry {
     /// A registry of the given tables; prefer [`models!`](crate::models).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use covet::{Model, Registry};
+    ///
+    /// #[covet::model]
+    /// struct Tag {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    /// }
+    ///
+    /// // What `covet::models![Tag]` expands to.
+    /// static MODELS: Registry = Registry::new(&[Tag::TABLE]);
+    /// assert_eq!(MODELS.tables()[0].name, "tag");
+    /// ```
     pub const fn new(tables: &'static [&'static TableDef]) -> Self {
         Self { tables }
     }
 
     /// The registered tables, in the order given.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// #[covet::model]
+    /// struct Author {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    /// }
+    ///
+    /// #[covet::model]
+    /// struct Book {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     #[covet(references = Author)]
+    ///     author_id: i64,
+    /// }
+    ///
+    /// static MODELS: covet::Registry = covet::models![Book, Author];
+    /// let names: Vec<&str> = MODELS.tables().iter().map(|table| table.name).collect();
+    /// assert_eq!(names, ["book", "author"]); // as listed, not sorted by foreign keys
+    /// ```
     pub const fn tables(&self) -> &'static [&'static TableDef] {
         self.tables
     }

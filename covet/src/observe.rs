@@ -45,6 +45,37 @@ use crate::ErrorKind;
 
 /// Receives covet's [`Event`]s. Called synchronously on the task that caused the event, so
 /// keep it quick: count, record, or hand the work to a channel.
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> covet::Result<()> {
+/// use std::sync::{Arc, Mutex};
+/// use covet::observe::{Event, Observer};
+/// use covet::{ErrorKind, PoolOptions};
+///
+/// /// Keeps the kind of every statement that failed.
+/// #[derive(Default)]
+/// struct Failures(Mutex<Vec<ErrorKind>>);
+///
+/// impl Observer for Failures {
+///     fn on_event(&self, event: &Event<'_>) {
+///         if let Event::Statement { error: Some(kind), .. } = event {
+///             self.0.lock().expect("not poisoned").push(*kind);
+///         }
+///     }
+/// }
+///
+/// let failures = Arc::new(Failures::default());
+/// let db = PoolOptions::new().observer(failures.clone()).connect("sqlite::memory:").await?;
+/// covet::unchecked_sql("CREATE TABLE tag (label TEXT UNIQUE)").execute(&db).await?;
+/// let insert = || covet::unchecked_sql("INSERT INTO tag (label) VALUES (?)").bind("rust");
+/// insert().execute(&db).await?;
+/// assert!(insert().execute(&db).await.is_err());
+/// assert_eq!(*failures.0.lock().expect("not poisoned"), [ErrorKind::UniqueViolation]);
+/// # Ok(()) }
+/// ```
 pub trait Observer: Send + Sync + 'static {
     /// Called once per event.
     ///
@@ -54,7 +85,43 @@ pub trait Observer: Send + Sync + 'static {
 
 /// Something covet did or noticed.
 ///
-/// See the [module example](self).
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> covet::Result<()> {
+/// use std::sync::{Arc, Mutex};
+/// use covet::observe::{Event, Observer};
+/// use covet::prelude::*;
+///
+/// #[covet::model]
+/// struct User {
+///     #[covet(primary_key)]
+///     id: i64,
+///     email: String,
+/// }
+///
+/// /// Keeps the SQL of the statements on the `user` table.
+/// #[derive(Default)]
+/// struct UserStatements(Mutex<Vec<String>>);
+///
+/// impl Observer for UserStatements {
+///     fn on_event(&self, event: &Event<'_>) {
+///         if let Event::Statement { sql, table: "user", .. } = event {
+///             self.0.lock().expect("not poisoned").push(sql.to_string());
+///         }
+///     }
+/// }
+///
+/// let seen = Arc::new(UserStatements::default());
+/// let db = covet::PoolOptions::new().observer(seen.clone()).connect("sqlite::memory:").await?;
+/// # covet::dev::create_tables(&db, &[User::TABLE]).await?;
+/// User::query().filter(User::email.eq("ada@example.com")).first(&db).await?;
+/// // The parameterized text: the e-mail address never reaches an observer.
+/// let statements = seen.0.lock().expect("not poisoned");
+/// assert_eq!(statements[0], r#"SELECT "id", "email" FROM "user" WHERE "email" = ? LIMIT ?"#);
+/// # Ok(()) }
+/// ```
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum Event<'a> {
@@ -135,7 +202,33 @@ pub enum Event<'a> {
 
 /// How a transaction ended.
 ///
-/// See the [module example](self).
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> covet::Result<()> {
+/// use std::sync::{Arc, Mutex};
+/// use covet::observe::{Event, Observer, TransactionOutcome};
+///
+/// #[derive(Default)]
+/// struct Outcomes(Mutex<Vec<TransactionOutcome>>);
+///
+/// impl Observer for Outcomes {
+///     fn on_event(&self, event: &Event<'_>) {
+///         if let Event::TransactionEnded { outcome, .. } = event {
+///             self.0.lock().expect("not poisoned").push(*outcome);
+///         }
+///     }
+/// }
+///
+/// let outcomes = Arc::new(Outcomes::default());
+/// let db = covet::PoolOptions::new().observer(outcomes.clone()).connect("sqlite::memory:").await?;
+/// db.begin().await?.commit().await?;
+/// db.begin().await?.rollback().await?;
+/// let ended = outcomes.0.lock().expect("not poisoned").clone();
+/// assert_eq!(ended, [TransactionOutcome::Committed, TransactionOutcome::RolledBack]);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TransactionOutcome {
     /// `COMMIT` succeeded.

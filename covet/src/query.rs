@@ -3,7 +3,9 @@
 mod filter;
 mod many;
 mod select;
-pub(crate) mod write;
+// Public only for the hidden SQL renderers the snapshot tests call.
+#[doc(hidden)]
+pub mod write;
 
 pub use filter::{Filter, IntoFilter, IntoOrder, Order};
 pub use many::{DeleteMany, UpdateMany};

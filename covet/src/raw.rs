@@ -95,6 +95,11 @@ mod sealed {
 ///
 /// Sealed: a `String` built at run time is refused at compile time unless it is wrapped in
 /// [`AssertSqlSafe`], so that assembling SQL from values cannot happen by accident.
+///
+/// # Examples
+///
+/// See the examples on [`unchecked_sql`] (a literal) and [`AssertSqlSafe`] (text read at run
+/// time).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not SQL text covet accepts",
     label = "expected a `&'static str` literal",
@@ -152,6 +157,11 @@ impl SqlText for AssertSqlSafe<String> {
 }
 
 /// A value [`UncheckedSql::bind`] accepts: any [`SqlValue`], and `&str` (bound as text).
+///
+/// # Examples
+///
+/// See the example on [`UncheckedSql::bind`], which binds a `&str`, an `i64`, a `String` and
+/// a `None`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be bound to a SQL parameter",
     note = "bind a column type (a `covet::SqlValue`) or a `&str`"
@@ -176,6 +186,26 @@ impl BindValue for &str {
 
 impl UncheckedSql {
     /// Binds the next placeholder to `value`: any [`SqlValue`], or a `&str`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// let db = covet::Database::connect("sqlite::memory:").await?;
+    /// covet::unchecked_sql("CREATE TABLE city (name TEXT NOT NULL, population INTEGER)")
+    ///     .execute(&db)
+    ///     .await?;
+    /// let added = covet::unchecked_sql("INSERT INTO city VALUES (?, ?), (?, ?)")
+    ///     .bind("Oslo") // a `&str`
+    ///     .bind(709_037_i64) // any `SqlValue`...
+    ///     .bind(String::from("Atlantis"))
+    ///     .bind(None::<i64>) // ...`None` included: bound as NULL
+    ///     .execute(&db)
+    ///     .await?;
+    /// assert_eq!(added, 2);
+    /// # Ok(()) }
+    /// ```
     pub fn bind(mut self, value: impl BindValue) -> Self {
         match value.into_bound() {
             Ok(value) => self.values.push(value),
@@ -198,6 +228,25 @@ impl UncheckedSql {
     /// # Errors
     ///
     /// Any database error, classified.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// let db = covet::Database::connect("sqlite::memory:").await?;
+    /// covet::unchecked_sql("CREATE TABLE hit (page TEXT NOT NULL)").execute(&db).await?;
+    /// for page in ["/", "/", "/about"] {
+    ///     let insert = covet::unchecked_sql("INSERT INTO hit (page) VALUES (?)");
+    ///     insert.bind(page).execute(&db).await?;
+    /// }
+    /// let removed = covet::unchecked_sql("DELETE FROM hit WHERE page = ?")
+    ///     .bind("/")
+    ///     .execute(&db)
+    ///     .await?;
+    /// assert_eq!(removed, 2);
+    /// # Ok(()) }
+    /// ```
     pub async fn execute<'c, E: Executor<'c>>(self, executor: E) -> Result<u64> {
         let target = executor.target();
         let statement = self.statement(target.backend())?;
@@ -210,6 +259,38 @@ impl UncheckedSql {
     ///
     /// Any database error, classified; [`ErrorKind::Decode`](crate::ErrorKind::Decode) when a
     /// row does not fit `T`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Player {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     name: String,
+    ///     score: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Player::TABLE]).await?;
+    /// for (name, score) in [("Ada", 30), ("Bob", 10), ("Cy", 20)] {
+    ///     Player { id: 0, name: name.into(), score }.insert(&db).await?;
+    /// }
+    /// // The columns in the model's field order: id, name, score.
+    /// let top: Vec<Player> = covet::unchecked_sql(
+    ///     "SELECT id, name, score FROM player WHERE score >= ? ORDER BY score DESC",
+    /// )
+    /// .bind(20)
+    /// .fetch_all(&db)
+    /// .await?;
+    /// let names: Vec<&str> = top.iter().map(|p| p.name.as_str()).collect();
+    /// assert_eq!(names, ["Ada", "Cy"]);
+    /// # Ok(()) }
+    /// ```
     pub async fn fetch_all<'c, T: FromRow, E: Executor<'c>>(self, executor: E) -> Result<Vec<T>> {
         let target = executor.target();
         let statement = self.statement(target.backend())?;
@@ -221,6 +302,33 @@ impl UncheckedSql {
     /// # Errors
     ///
     /// As [`fetch_all`](Self::fetch_all).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Player {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     name: String,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Player::TABLE]).await?;
+    /// Player { id: 0, name: "Ada".into() }.insert(&db).await?;
+    /// let find = |name: &'static str| {
+    ///     covet::unchecked_sql("SELECT id, name FROM player WHERE name = ?").bind(name)
+    /// };
+    /// let ada: Option<Player> = find("Ada").fetch_optional(&db).await?;
+    /// assert_eq!(ada.map(|p| p.id), Some(1));
+    /// let nobody: Option<Player> = find("Zed").fetch_optional(&db).await?;
+    /// assert!(nobody.is_none());
+    /// # Ok(()) }
+    /// ```
     pub async fn fetch_optional<'c, T: FromRow, E: Executor<'c>>(
         self,
         executor: E,

@@ -43,6 +43,11 @@ pub trait Row: sealed::Sealed + Send + Sync {
     /// # Errors
     ///
     /// [`ErrorKind::Decode`](crate::ErrorKind::Decode) when the stored value does not fit `T`.
+    ///
+    /// # Examples
+    ///
+    /// See the example on [`Row`], which decodes a text and a `NULL`, and fails on a value that
+    /// does not fit.
     fn decode<T: SqlValue>(&self, index: usize) -> Result<T>;
 }
 
@@ -121,6 +126,10 @@ pub trait FromRow: Sized + Send + Unpin + 'static {
     /// # Errors
     ///
     /// [`ErrorKind::Decode`](crate::ErrorKind::Decode) when a column does not fit its field.
+    ///
+    /// # Examples
+    ///
+    /// See the example on [`FromRow`], which reads the rows of a `GROUP BY` report.
     fn from_row<R: Row>(row: &R) -> Result<Self>;
 }
 

@@ -69,17 +69,68 @@ pub struct TableDef {
 
 impl TableDef {
     /// The column named `name`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use covet::Model;
+    /// use covet::schema::ColumnType;
+    ///
+    /// #[covet::model]
+    /// struct Post {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     #[covet(column = "headline")]
+    ///     title: String,
+    /// }
+    ///
+    /// let headline = Post::TABLE.column("headline").expect("a column of post");
+    /// assert_eq!(headline.field, "title");
+    /// assert_eq!(headline.ty, ColumnType::String { max_length: None });
+    /// assert!(Post::TABLE.column("title").is_none()); // by the column's name, not the field's
+    /// ```
     pub fn column(&self, name: &str) -> Option<&ColumnDef> {
         self.columns.iter().find(|column| column.name == name)
     }
 
     /// Whether `name` is part of the primary key.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use covet::Model;
+    ///
+    /// #[covet::model(primary_key(tenant, number))]
+    /// struct Invoice {
+    ///     tenant: i32,
+    ///     number: i64,
+    ///     total: i64,
+    /// }
+    ///
+    /// assert!(Invoice::TABLE.is_primary_key("tenant"));
+    /// assert!(Invoice::TABLE.is_primary_key("number"));
+    /// assert!(!Invoice::TABLE.is_primary_key("total"));
+    /// ```
     pub fn is_primary_key(&self, name: &str) -> bool {
         self.primary_key.contains(&name)
     }
 
     /// The name covet gives the primary key constraint: `<table>_pkey`, shortened like every
     /// other constraint name (see [`constraint_name`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use covet::Model;
+    ///
+    /// #[covet::model(table = "people")]
+    /// struct Person {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    /// }
+    ///
+    /// assert_eq!(Person::TABLE.primary_key_name(), "people_pkey");
+    /// ```
     pub fn primary_key_name(&self) -> String {
         constraint_name(self.name, &[], "pkey")
     }

@@ -4,10 +4,12 @@
 //! The rules, on every backend:
 //!
 //! - **Commit means committed.** A statement that failed inside a transaction (even one whose
-//!   error the code caught and ignored) makes its commit fail with
+//!   error the code caught and ignored, or a stream's error), or whose future was dropped
+//!   after it was sent and before its result was read, makes its commit fail with
 //!   [`ErrorKind::TransactionAborted`], and the transaction is rolled back; a failure inside a
-//!   nested transaction that was rolled back does not count. A connection lost while `COMMIT`
-//!   was in flight is [`ErrorKind::CommitOutcomeUnknown`], never retried.
+//!   nested transaction that was rolled back does not count. A stream dropped early is no
+//!   failure, unless the server failed its unread rows. A connection lost while `COMMIT` was
+//!   in flight is [`ErrorKind::CommitOutcomeUnknown`], never retried, and runs no callback.
 //! - **Dropping is rolling back.** A [`Transaction`] dropped without [`commit`](Transaction::commit)
 //!   (a `?` on an error, a request that timed out, an aborted task) is rolled back before its
 //!   connection runs anything else, and a connection never returns to the pool inside a
@@ -108,9 +110,11 @@ impl<'c> Transaction<'c> {
     /// # Errors
     ///
     /// - [`ErrorKind::TransactionAborted`] when a statement failed in this transaction (or in a
-    ///   nested one that was not rolled back): it was rolled back instead.
+    ///   nested one that was not rolled back), or was cancelled before its result was read: it
+    ///   was rolled back instead.
     /// - [`ErrorKind::CommitOutcomeUnknown`] when the connection broke while `COMMIT` was in
-    ///   flight.
+    ///   flight. Neither the commit nor the rollback callbacks run. (The same holds when this
+    ///   future is dropped after `COMMIT` was sent: nothing is reported, and no callback runs.)
     /// - The server's refusal ([`SerializationFailure`](ErrorKind::SerializationFailure),
     ///   say), after which the transaction is rolled back.
     ///
@@ -240,7 +244,10 @@ impl<'c> Transaction<'c> {
     /// Runs `callback` once the outermost transaction has committed; never if it rolls back.
     ///
     /// Registered in a nested transaction, the callback is dropped when that level is rolled
-    /// back. A panicking callback is logged and does not stop the others.
+    /// back. A panicking callback is logged and does not stop the others. When the outcome of
+    /// `COMMIT` is unknown ([`ErrorKind::CommitOutcomeUnknown`], or a commit future dropped
+    /// while `COMMIT` was in flight), neither this nor the [`on_rollback`](Self::on_rollback)
+    /// callbacks run: either could be wrong.
     ///
     /// # Examples
     ///
@@ -273,9 +280,33 @@ impl<'c> Transaction<'c> {
     }
 
     /// Runs `callback` when this level's work is rolled back: by [`rollback`](Self::rollback),
-    /// a failed commit, a drop, or the rollback of an enclosing level.
+    /// a failed commit, a drop, the rollback of an enclosing level, or a connection that broke
+    /// mid-transaction (the server rolls back). Not when the outcome of `COMMIT` is unknown.
     ///
-    /// See the example on [`on_commit`](Self::on_commit).
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicU32, Ordering};
+    ///
+    /// let db = covet::Database::connect("sqlite::memory:").await?;
+    /// let undone = Arc::new(AtomicU32::new(0));
+    ///
+    /// let mut tx = db.begin().await?;
+    /// let mut savepoint = tx.begin().await?;
+    /// let counter = undone.clone();
+    /// savepoint.on_rollback(move || { counter.fetch_add(1, Ordering::SeqCst); });
+    /// savepoint.rollback().await?;
+    /// assert_eq!(undone.load(Ordering::SeqCst), 1);
+    ///
+    /// let counter = undone.clone();
+    /// tx.on_rollback(move || { counter.fetch_add(1, Ordering::SeqCst); });
+    /// tx.commit().await?; // committed: not called
+    /// assert_eq!(undone.load(Ordering::SeqCst), 1);
+    /// # Ok(()) }
+    /// ```
     pub fn on_rollback(&mut self, callback: impl FnOnce() + Send + 'static) {
         if let Some(hooks) = self.hooks() {
             hooks.on_rollback.push(Box::new(callback));
@@ -314,10 +345,15 @@ impl<'c> Transaction<'c> {
         }
     }
 
-    /// The kind of the first statement failure recorded in this transaction, if any.
+    /// The kind of the first statement failure recorded in this transaction, if any (a
+    /// cancelled statement counts as `TransactionAborted`, which is never retried).
     pub(crate) fn failure(&mut self) -> Option<ErrorKind> {
         let level = self.level;
-        self.conn.get().tx.failure_at(level)
+        self.conn
+            .get()
+            .tx
+            .failure_at(level)
+            .map(state::Failure::kind)
     }
 }
 

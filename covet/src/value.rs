@@ -79,6 +79,10 @@ pub trait SqlValue: Sized + Send + Sync + 'static {
     /// # Errors
     ///
     /// Whatever the conversion reports; covet turns it into an [`ErrorKind::Encode`](crate::ErrorKind::Encode).
+    ///
+    /// # Examples
+    ///
+    /// See the example on [`SqlValue`].
     fn to_native(&self) -> Result<Self::Native, BoxError>;
 
     /// Converts a stored value back.
@@ -86,6 +90,11 @@ pub trait SqlValue: Sized + Send + Sync + 'static {
     /// # Errors
     ///
     /// Whatever the conversion reports; covet turns it into an [`ErrorKind::Decode`](crate::ErrorKind::Decode).
+    ///
+    /// # Examples
+    ///
+    /// See the example on [`SqlValue`], which refuses to read back text that is not an e-mail
+    /// address.
     fn from_native(native: Self::Native) -> Result<Self, BoxError>;
 
     /// The bindable value. Built-in types override this to skip the detour through `Native`.

@@ -8,6 +8,7 @@ pub mod migrate_render;
 pub mod migrate_run;
 pub mod pool;
 pub mod query;
+pub mod transaction_options;
 pub mod transactions;
 pub mod types;
 
@@ -39,6 +40,9 @@ macro_rules! all_tests {
                 generated_columns_are_read_back_when_the_key_is_given,
                 a_model_of_only_key_columns_is_inserted_found_and_deleted,
                 a_model_can_reference_itself,
+                exists_tells_whether_a_key_is_present,
+                on_update_cascade_and_on_delete_set_null_follow_the_parent,
+                on_delete_restrict_refuses_to_delete_a_referenced_parent,
             }
         );
         $crate::suite_module!(
@@ -82,6 +86,7 @@ macro_rules! all_tests {
                 reading_an_unknown_enum_value_is_a_decode_error,
                 a_custom_type_that_rejects_a_stored_value_is_a_decode_error,
                 text_columns_hold_long_values_and_max_length_is_declared,
+                decimals_are_equal_at_any_scale_and_ordered_as_text_only_on_sqlite,
             }
         );
         $crate::suite_module!(
@@ -141,6 +146,7 @@ macro_rules! all_tests {
                 a_write_blocked_past_the_lock_timeout_is_a_lock_timeout,
                 locking_rows_in_opposite_orders_is_a_deadlock,
                 a_write_over_a_concurrent_change_is_a_serialization_failure,
+                two_sqlite_readers_that_both_write_fail_the_second_at_once_as_a_lock_timeout,
                 a_statement_past_its_time_limit_is_a_statement_timeout,
                 a_killed_session_is_connection_lost,
                 waiting_for_a_busy_pool_past_the_acquire_timeout_is_a_pool_timeout,
@@ -166,20 +172,49 @@ macro_rules! all_tests {
                 a_deadlock_is_retried_and_both_transfers_land_once,
                 two_sqlite_writers_are_retried_until_both_land,
                 sessions_and_transactions_run_the_same_code,
+                a_stream_error_the_code_caught_makes_the_commit_fail,
+                a_cancelled_statement_makes_the_commit_fail_and_commits_nothing,
+                a_stream_abandoned_early_is_no_failure,
+                a_stream_abandoned_before_a_row_that_fails_on_the_server_cannot_commit,
+                a_connection_lost_during_commit_is_an_unknown_outcome_never_retried,
+                a_begin_cancelled_while_blocked_leaves_no_connection_in_a_transaction,
+                a_commit_cancelled_while_the_server_runs_it_has_an_unknown_outcome,
+                a_connection_killed_mid_transaction_ends_as_a_rollback,
+            }
+        );
+        $crate::suite_module!(
+            $backend,
+            transaction_options {
+                a_statement_running_past_the_timeout_is_stopped_by_the_server_and_rolled_back,
+                the_commit_after_the_deadline_is_a_timeout_and_commits_nothing,
+                the_server_reports_the_isolation_level_and_read_only_mode_asked_for,
+                sqlite_lock_modes_decide_when_a_second_writer_is_refused,
+                a_write_in_a_read_only_transaction_fails_on_every_backend,
+                errors_that_are_not_transient_are_never_retried,
+                a_caught_transient_error_fails_the_commit_and_the_policy_runs_the_closure_again,
+                a_transaction_open_past_the_threshold_is_reported_once_with_its_call_site,
             }
         );
         $crate::suite_module!(
             $backend,
             pool {
                 pool_statistics_follow_acquires_and_returns,
+                live_statistics_count_idle_and_waiting_tasks_and_time_contended_acquires,
                 an_acquire_past_the_timeout_says_how_busy_the_pool_is,
                 more_tasks_than_connections_all_finish_and_every_connection_comes_back,
+                idle_connections_are_closed_after_the_idle_timeout,
+                a_connection_past_its_max_lifetime_is_replaced,
+                a_default_sqlite_file_database_uses_wal_a_busy_timeout_and_foreign_keys,
                 a_connection_held_past_the_threshold_is_reported_once_with_its_call_site,
+                a_half_read_stream_held_past_the_threshold_is_reported_with_its_call_site,
                 a_long_transaction_is_reported,
                 a_connection_killed_mid_transaction_loses_the_transaction_and_is_replaced,
                 every_connection_dropped_by_the_server_while_idle_is_replaced,
                 a_refused_port_is_reported_as_such_at_connect,
+                a_server_gone_after_connect_is_reported_at_acquire_as_refused,
                 a_database_gone_after_connect_is_reported_at_acquire_not_as_a_timeout,
+                a_login_refused_after_connect_is_reported_at_acquire,
+                a_wrong_password_for_a_real_user_is_an_authentication_failure,
             }
         );
     };

@@ -1,6 +1,11 @@
 //! Snapshots of the SQL covet generates, for each dialect: the text of representative queries
-//! (`Select::to_sql`) and of the DDL `#[model]` tables produce
+//! (`Select::to_sql`), of the statements `count` and `exists` send, of single-row writes by key
+//! and bulk writes (the hidden `covet::query::write::*_sql` renderers and `UpdateMany::to_sql` /
+//! `DeleteMany::to_sql`), and of the DDL `#[model]` tables produce
 //! (`covet::schema::create_table_statements`).
+//!
+//! Every renderer builds its statement with the same function the executing method uses, so a
+//! snapshot shows the text that runs.
 //!
 //! Each snapshot holds the PostgreSQL, MySQL and SQLite renderings of one statement, one after
 //! the other. After a deliberate change, review the new text with `cargo insta review` (or run
@@ -9,7 +14,7 @@
 #![allow(clippy::unwrap_used, missing_docs, unreachable_pub, dead_code)]
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use covet::query::Select;
+use covet::query::{Select, write};
 use covet::schema::{TableDef, create_table_statements};
 use covet::{Backend, Json, Model};
 use rust_decimal::Decimal;
@@ -23,6 +28,16 @@ fn query<M: Model>(select: Select<M>) -> String {
     let mut out = String::new();
     for backend in BACKENDS {
         let sql = select.to_sql(backend).unwrap();
+        out.push_str(&format!("-- {backend}\n{sql}\n"));
+    }
+    out
+}
+
+/// One statement (or several, one per line) in every dialect.
+fn each(render: impl Fn(Backend) -> covet::Result<String>) -> String {
+    let mut out = String::new();
+    for backend in BACKENDS {
+        let sql = render(backend).unwrap();
         out.push_str(&format!("-- {backend}\n{sql}\n"));
     }
     out
@@ -147,6 +162,196 @@ fn limit_and_offset() {
             .limit(10)
             .offset(20)
     ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// count and exists
+
+#[test]
+fn count_with_a_filter_drops_the_order() {
+    let query = Person::query()
+        .filter(Person::age.ge(18))
+        .order_by(Person::name.asc());
+    insta::assert_snapshot!(each(|backend| query.count_sql(backend)));
+}
+
+#[test]
+fn count_with_limit_and_offset_counts_a_subquery() {
+    let query = Person::query()
+        .filter(Person::age.ge(18))
+        .order_by(Person::name.asc())
+        .limit(10)
+        .offset(20);
+    insta::assert_snapshot!(each(|backend| query.count_sql(backend)));
+}
+
+#[test]
+fn count_with_an_offset_alone() {
+    let query = Person::query().offset(5);
+    insta::assert_snapshot!(each(|backend| query.count_sql(backend)));
+}
+
+#[test]
+fn exists_selects_one_column_of_one_row() {
+    let query = Person::query()
+        .filter(Person::nickname.is_not_null())
+        .order_by(Person::age.desc());
+    insta::assert_snapshot!(each(|backend| query.exists_sql(backend)));
+}
+
+#[test]
+fn exists_within_limit_and_offset() {
+    let query = Person::query().limit(10).offset(3);
+    insta::assert_snapshot!(each(|backend| query.exists_sql(backend)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Single rows by key
+
+fn ada() -> Person {
+    Person {
+        id: 7,
+        name: "Ada".into(),
+        age: 36,
+        score: 1.5,
+        nickname: None,
+    }
+}
+
+#[test]
+fn get_and_exists_by_key() {
+    let mut out = String::from("-- get / find\n");
+    out.push_str(&each(|backend| write::by_key::<Person>(7)?.to_sql(backend)));
+    out.push_str("-- exists\n");
+    out.push_str(&each(|backend| {
+        write::by_key::<Person>(7)?.exists_sql(backend)
+    }));
+    insta::assert_snapshot!(out);
+}
+
+/// PostgreSQL and SQLite read the generated key back with `RETURNING`; MySQL takes it from the
+/// last insert id, so its insert returns nothing.
+#[test]
+fn insert_returning_the_generated_key() {
+    insta::assert_snapshot!(each(|backend| Ok(
+        write::insert_sql(&ada(), backend)?.join(";\n")
+    )));
+}
+
+/// Columns the database generates besides the key.
+#[covet::model(table = "stamped")]
+struct Stamped {
+    #[covet(primary_key)]
+    id: i64,
+    title: String,
+    #[covet(default = now, generated)]
+    created_at: DateTime<Utc>,
+    #[covet(default = 0, generated)]
+    views: i32,
+}
+
+/// On MySQL the other generated columns are selected by key after the insert.
+#[test]
+fn insert_reading_back_generated_columns() {
+    let row = Stamped {
+        id: 0,
+        title: "Hello".into(),
+        created_at: DateTime::UNIX_EPOCH,
+        views: 0,
+    };
+    insta::assert_snapshot!(each(|backend| Ok(
+        write::insert_sql(&row, backend)?.join(";\n")
+    )));
+}
+
+/// Nothing generated: a plain insert everywhere.
+#[test]
+fn insert_with_a_given_key() {
+    let row = Country {
+        code: "FR".into(),
+        name: "France".into(),
+    };
+    insta::assert_snapshot!(each(|backend| Ok(
+        write::insert_sql(&row, backend)?.join(";\n")
+    )));
+}
+
+#[test]
+fn update_by_key_writes_every_other_column() {
+    insta::assert_snapshot!(each(|backend| write::update_sql(&ada(), backend)));
+}
+
+/// A column named twice is assigned once, in column order.
+#[test]
+fn update_columns_writes_only_the_named_columns() {
+    insta::assert_snapshot!(each(|backend| write::update_columns_sql(
+        &ada(),
+        backend,
+        (Person::nickname, Person::name, Person::nickname)
+    )));
+}
+
+#[test]
+fn delete_by_key() {
+    insta::assert_snapshot!(each(|backend| write::delete_sql(&ada(), backend)));
+}
+
+#[test]
+fn update_and_delete_by_a_composite_key() {
+    let row = Membership {
+        group_id: 1,
+        author_id: 2,
+        invited_by: None,
+        role: "admin".into(),
+        nickname: "root".into(),
+        joined_at: DateTime::UNIX_EPOCH.naive_utc(),
+    };
+    let mut out = String::from("-- update\n");
+    out.push_str(&each(|backend| write::update_sql(&row, backend)));
+    out.push_str("-- delete\n");
+    out.push_str(&each(|backend| write::delete_sql(&row, backend)));
+    insta::assert_snapshot!(out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk writes
+
+#[test]
+fn update_many_with_a_filter() {
+    let update = Person::update_many()
+        .set(Person::nickname, Some("adult".to_owned()))
+        .set(Person::score, 0.0)
+        .filter(Person::age.ge(18))
+        .filter(Person::name.ne("root"));
+    insta::assert_snapshot!(each(|backend| update.to_sql(backend)));
+}
+
+#[test]
+fn update_many_of_all_rows() {
+    let update = Person::update_many().set(Person::age, 0).all_rows();
+    insta::assert_snapshot!(each(|backend| update.to_sql(backend)));
+}
+
+#[test]
+fn delete_many_with_a_filter() {
+    let delete = Person::delete_many().filter(Person::age.lt(18) | Person::nickname.is_null());
+    insta::assert_snapshot!(each(|backend| delete.to_sql(backend)));
+}
+
+#[test]
+fn delete_many_of_all_rows() {
+    let delete = Person::delete_many().all_rows();
+    insta::assert_snapshot!(each(|backend| delete.to_sql(backend)));
+}
+
+/// The renderers refuse what the executors refuse, instead of showing SQL that never runs.
+#[test]
+fn bulk_writes_without_a_filter_render_no_sql() {
+    let update = Person::update_many().set(Person::age, 0);
+    let error = update.to_sql(Backend::Postgres).unwrap_err();
+    assert_eq!(error.kind(), covet::ErrorKind::Configuration);
+    let error = Person::delete_many().to_sql(Backend::Sqlite).unwrap_err();
+    assert_eq!(error.kind(), covet::ErrorKind::Configuration);
 }
 
 // ---------------------------------------------------------------------------------------------

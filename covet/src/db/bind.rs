@@ -69,5 +69,9 @@ macro_rules! bind_all {
 
 bind_all!(postgres, "postgres", sqlx::postgres::PgArguments, |d| d);
 bind_all!(mysql, "mysql", sqlx::mysql::MySqlArguments, |d| d);
+// SQLite has no decimal type: a `Decimal` is stored and compared as text (see the
+// `decimal_text` column type). The text is normalized (no trailing zeros, no negative zero) so
+// that one value has one spelling: `1.50` and `1.5` are then the same stored text and an `eq`
+// filter finds either. Ordering stays textual; the book's "Column types" section says so.
 bind_all!(sqlite, "sqlite", sqlx::sqlite::SqliteArguments, |d| d
-    .map(|d| d.to_string()));
+    .map(|d| d.normalize().to_string()));

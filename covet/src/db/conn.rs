@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::leak::Ticket;
 use super::{Database, Shared};
-use crate::transaction::state::{TxState, run_callbacks};
+use crate::transaction::state::TxState;
 
 /// How long the clean-up of an abandoned transaction may take before the connection is closed
 /// instead (the server then rolls back on its own).
@@ -140,11 +140,11 @@ impl Drop for Conn {
         }
         // Still inside a transaction, or maybe (BEGIN or COMMIT was in flight when its future
         // was dropped). The connection must not reach the pool before it is rolled back.
-        let tx = std::mem::take(&mut self.tx);
-        let db = self.db.clone();
-        let close_on_drop = self.close_on_drop;
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
+                let tx = std::mem::take(&mut self.tx);
+                let db = self.db.clone();
+                let close_on_drop = self.close_on_drop;
                 runtime.spawn(async move {
                     let mut conn = Conn {
                         raw: Some(raw),
@@ -158,9 +158,11 @@ impl Drop for Conn {
                     if !matches!(rolled_back, Ok(Ok(())))
                         && let Some(raw) = conn.raw.take()
                     {
-                        // Closing makes the server roll back: the rollback callbacks are owed.
+                        // Closing makes the server roll back: the transaction ends as a
+                        // rollback (counted, reported, its rollback callbacks run), unless
+                        // COMMIT was in flight and the outcome is unknown.
                         raw.close().await;
-                        run_callbacks(conn.tx.rolled_back_to(1));
+                        conn.closed_with_transaction();
                     }
                     // Rolled back: `conn` drops with a clean state and goes back to the pool.
                 });
@@ -169,10 +171,7 @@ impl Drop for Conn {
                 // No runtime to roll back on: close the connection, the server rolls back.
                 raw.discard();
                 drop(checkout);
-                let mut tx = tx;
-                if tx.open > 0 {
-                    run_callbacks(tx.rolled_back_to(1));
-                }
+                self.closed_with_transaction();
             }
         }
     }

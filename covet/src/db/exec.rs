@@ -22,6 +22,7 @@ use crate::Backend;
 use crate::error::{Error, ErrorKind, Result};
 use crate::observe::{Event, Observers};
 use crate::row::FromRow;
+use crate::transaction::state::InFlight;
 
 /// A statement ready to run: parameterized SQL for one dialect and its values.
 pub(crate) struct Statement {
@@ -213,9 +214,15 @@ impl Conn {
     /// Runs a statement as part of the connection's unit of work: first rolls back levels
     /// whose handles were dropped and checks the transaction's deadline, then records a
     /// failure the server reported against the transaction, which can then no longer commit.
+    ///
+    /// The statement is marked in flight until its answer is read: a future dropped in between
+    /// leaves the mark, and the transaction's level counts as failed (see
+    /// [`catch_up`](Self::catch_up)).
     pub(crate) async fn execute(&mut self, statement: Statement) -> Result<Executed> {
         self.before_statement().await?;
+        self.tx.in_flight = InFlight::Statement(self.tx.live);
         let result = self.send(statement).await;
+        self.tx.in_flight = InFlight::Idle;
         if let Err(error) = &result {
             self.tx.record_failure(error.kind());
         }
@@ -224,48 +231,61 @@ impl Conn {
 
     /// [`execute`](Self::execute) for a query: hands its rows to `sink` as they arrive, until
     /// the sink has had enough.
+    ///
+    /// Whenever the sink holds a row (a stream's consumer may stop reading there and drop the
+    /// stream, `take(5)` say), the statement is marked [`InFlight::Unread`]: a stream abandoned
+    /// early, which is no failure. Dropped anywhere else after it was sent, the statement was
+    /// cancelled. A server error is recorded before the sink sees it, for the same reason.
     async fn query<T: FromRow, S: Sink<T>>(&mut self, statement: Statement, sink: &mut S) {
         if let Err(error) = self.before_statement().await {
             sink.accept(Err(error)).await;
             return;
         }
         let Statement { sql, values, table } = statement;
+        let level = self.tx.live;
         let (raw, db, tx) = self.parts();
         let (mut timer, sql) = Timer::start(db.observers(), sql, table, tx.open > 0);
-        let server_failure = on_conn!(raw, values, |conn, args| {
+        on_conn!(raw, values, |conn, args| {
             match args {
                 Err(error) => {
                     // Not sent: nothing happened on the server.
                     timer.failed(&error);
                     sink.accept(Err(error)).await;
-                    None
                 }
                 Ok(args) => {
-                    let mut failure = None;
+                    tx.in_flight = InFlight::Statement(level);
                     let mut rows = sqlx::query_with(sql, args).fetch(conn);
-                    while let Some(row) = rows.next().await {
-                        let row = match row {
-                            Ok(row) => T::from_row(&row),
-                            Err(error) => {
+                    loop {
+                        let row = match rows.next().await {
+                            None => {
+                                tx.in_flight = InFlight::Idle;
+                                break;
+                            }
+                            Some(Ok(row)) => T::from_row(&row),
+                            Some(Err(error)) => {
+                                // The statement is over, and failed: recorded now, since the
+                                // consumer may drop the stream as soon as it sees the error.
                                 let error = Error::from(error).in_table(table);
-                                failure.get_or_insert(error.kind());
-                                Err(error)
+                                tx.in_flight = InFlight::Idle;
+                                tx.record_failure(error.kind());
+                                timer.failed(&error);
+                                sink.accept(Err(error)).await;
+                                break;
                             }
                         };
+                        tx.in_flight = InFlight::Unread(level);
                         if let Err(error) = &row {
+                            // A row that does not decode: the rest is left unread.
                             timer.failed(error);
                         }
                         if !sink.accept(row).await {
                             break;
                         }
+                        tx.in_flight = InFlight::Statement(level);
                     }
-                    failure
                 }
             }
         });
-        if let Some(kind) = server_failure {
-            tx.record_failure(kind);
-        }
     }
 }
 
@@ -355,11 +375,26 @@ pub(crate) async fn execute(target: Target<'_>, statement: Statement) -> Result<
 
 /// Runs a query and decodes its rows as they arrive; nothing is buffered beyond the driver's
 /// own read buffer.
+///
+/// A stream on the pool holds its connection for as long as its reader keeps it, so unlike a
+/// one-statement acquire, that connection is watched for leaks, under the caller's location.
+#[track_caller]
 pub(crate) fn fetch<'c, T: FromRow>(
     target: Target<'c>,
     statement: Statement,
 ) -> BoxStream<'c, Result<T>> {
-    generate(move |mut rows| async move { query_into(target, statement, &mut rows).await })
+    let location = std::panic::Location::caller();
+    generate(move |mut rows| async move {
+        match target.via {
+            Via::Pool(db) => match db.acquire_at(location).await {
+                Ok(mut conn) => conn.query(statement, &mut rows).await,
+                Err(error) => {
+                    rows.accept(Err(error)).await;
+                }
+            },
+            Via::Conn(conn) => conn.query(statement, &mut rows).await,
+        }
+    })
 }
 
 /// The first row, if any, reading the statement to its end.

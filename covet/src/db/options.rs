@@ -88,7 +88,9 @@ impl PoolOptions {
 
     /// The most connections the pool opens (default 10).
     ///
-    /// See the [example on `PoolOptions`](PoolOptions#examples).
+    /// Once they are all in use, the next operation waits up to the
+    /// [`acquire_timeout`](Self::acquire_timeout), whose example exhausts a pool of one.
+    /// See also the [example on `PoolOptions`](PoolOptions#examples).
     pub fn max_connections(mut self, max: u32) -> Self {
         self.max_connections = max;
         self
@@ -108,7 +110,27 @@ impl PoolOptions {
     ///
     /// Opening a connection counts too: a refused connection is retried until this timeout (the
     /// server may be starting up), and [`connect`](Self::connect) then reports why it failed.
-    /// See the [example on `PoolOptions`](PoolOptions#examples).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use std::time::Duration;
+    /// use covet::{ErrorKind, PoolOptions};
+    ///
+    /// let db = PoolOptions::new()
+    ///     .max_connections(1)
+    ///     .acquire_timeout(Duration::from_millis(100))
+    ///     .connect("sqlite::memory:")
+    ///     .await?;
+    /// let session = db.session().await?; // holds the only connection
+    /// let err = db.ping().await.unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::PoolTimeout);
+    /// assert_eq!(db.pool_stats().timeouts, 1);
+    /// drop(session);
+    /// # Ok(()) }
+    /// ```
     pub fn acquire_timeout(mut self, timeout: Duration) -> Self {
         self.acquire_timeout = timeout;
         self
@@ -116,8 +138,12 @@ impl PoolOptions {
 
     /// How long a connection may sit idle before it is closed; `None` keeps it (default 10 min).
     ///
-    /// Ignored for an in-memory SQLite database, whose connections are never closed while the
-    /// pool is open. See the [example on `PoolOptions`](PoolOptions#examples).
+    /// Idle connections are checked once per `idle_timeout` (or per
+    /// [`max_lifetime`](Self::max_lifetime), when that is shorter), so one may stay open up to
+    /// twice as long; the pool then opens new ones to keep
+    /// [`min_connections`](Self::min_connections). Ignored for an in-memory SQLite database,
+    /// whose connections are never closed while the pool is open. See the
+    /// [example on `PoolOptions`](PoolOptions#examples).
     pub fn idle_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.idle_timeout = timeout.into();
         self
@@ -125,8 +151,11 @@ impl PoolOptions {
 
     /// How long a connection lives before it is replaced; `None` keeps it (default 30 min).
     ///
-    /// Ignored for an in-memory SQLite database, like [`idle_timeout`](Self::idle_timeout). See
-    /// the [example on `PoolOptions`](PoolOptions#examples).
+    /// A connection in use is never interrupted: past its lifetime, it is closed when it comes
+    /// back to the pool (or by the idle check), and the next acquire opens a new one, with a new
+    /// server session. Ignored for an in-memory SQLite database, like
+    /// [`idle_timeout`](Self::idle_timeout). See the
+    /// [example on `PoolOptions`](PoolOptions#examples).
     pub fn max_lifetime(mut self, lifetime: impl Into<Option<Duration>>) -> Self {
         self.max_lifetime = lifetime.into();
         self
@@ -154,7 +183,8 @@ impl PoolOptions {
     /// `None` turns leak detection off).
     ///
     /// Each such connection is reported once, with where it was acquired (the caller of
-    /// [`Database::session`], [`Database::begin`], ...), as a `tracing` warning, an
+    /// [`Database::session`], [`Database::begin`], [`Select::stream`](crate::query::Select::stream)
+    /// on `&db`, ...), as a `tracing` warning, an
     /// [`Event::LeakSuspected`](crate::observe::Event::LeakSuspected) and in
     /// [`PoolStats::leaks_detected`](crate::PoolStats::leaks_detected); its return is reported
     /// too. covet never takes a connection back by force.

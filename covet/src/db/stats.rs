@@ -34,7 +34,8 @@ pub struct PoolStats {
     /// Connections held by a statement, session or transaction (or being rolled back after one
     /// was dropped mid-transaction).
     pub in_use: u32,
-    /// Tasks waiting for a connection right now.
+    /// Tasks waiting for a connection right now: for one to be returned, or for a new one
+    /// to open.
     pub waiting: u32,
     /// Connections handed out.
     pub acquires: u64,

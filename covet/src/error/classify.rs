@@ -130,7 +130,13 @@ fn classify_database(db: &dyn sqlx::error::DatabaseError) -> Error {
     let message = db.message().to_owned();
     let mut details = Details::default();
     let code = server_code(db, &message, &mut details);
-    let kind = code.map_or(ErrorKind::Database, kind_of);
+    let mut kind = code.map_or(ErrorKind::Database, kind_of);
+    // SQLite enforces `ON DELETE/UPDATE RESTRICT` with a built-in trigger, so that violation
+    // arrives as SQLITE_CONSTRAINT_TRIGGER (1811), not _FOREIGNKEY (787). The code alone would
+    // also match a user trigger's RAISE(ABORT, ...); SQLite's fixed message tells them apart.
+    if matches!(code, Some(Code::Sqlite(1811))) && message == "FOREIGN KEY constraint failed" {
+        kind = ErrorKind::ForeignKeyViolation;
+    }
     let code_text = code.map(|code| match code {
         Code::SqlState(state) => state.to_owned(),
         Code::MySql(number) => number.to_string(),

@@ -66,18 +66,95 @@ impl<M> Filter<M> {
     }
 
     /// Both conditions hold.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Item {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     price: i32,
+    ///     stock: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Item::TABLE]).await?;
+    /// for (price, stock) in [(5, 0), (8, 20), (30, 500)] {
+    ///     Item { id: 0, price, stock }.insert(&db).await?;
+    /// }
+    /// let cheap_in_stock = Item::price.lt(10).and(Item::stock.gt(0)); // or `a & b`
+    /// assert_eq!(Item::query().filter(cheap_in_stock).count(&db).await?, 1);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "AND")]
     pub fn and(self, other: Self) -> Self {
         self.combine(other, |l, r| l.and(r))
     }
 
     /// Either condition holds.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Item {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     price: i32,
+    ///     stock: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Item::TABLE]).await?;
+    /// for (price, stock) in [(5, 0), (8, 20), (30, 500)] {
+    ///     Item { id: 0, price, stock }.insert(&db).await?;
+    /// }
+    /// let cheap_or_plenty = Item::price.lt(6).or(Item::stock.ge(500)); // or `a | b`
+    /// assert_eq!(Item::query().filter(cheap_or_plenty).count(&db).await?, 2);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "OR")]
     pub fn or(self, other: Self) -> Self {
         self.combine(other, |l, r| l.or(r))
     }
 
     /// The condition does not hold.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Item {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     price: i32,
+    ///     stock: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Item::TABLE]).await?;
+    /// for (price, stock) in [(5, 0), (8, 20), (30, 500)] {
+    ///     Item { id: 0, price, stock }.insert(&db).await?;
+    /// }
+    /// let not_cheap = Item::price.lt(10).not(); // or `!filter`
+    /// let rows = Item::query().filter(not_cheap).all(&db).await?;
+    /// assert_eq!(rows.len(), 1);
+    /// assert_eq!(rows[0].price, 30);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "NOT")]
     #[allow(clippy::should_implement_trait)]
     pub fn not(self) -> Self {

@@ -5,6 +5,7 @@ use std::marker::PhantomData;
 use sea_query::{Expr, ExprTrait};
 
 use super::filter::IntoFilter;
+use crate::Backend;
 use crate::column::Column;
 use crate::db::Executor;
 use crate::db::exec::{self, Statement};
@@ -40,6 +41,18 @@ impl Scope {
                 self.error.get_or_insert(error);
             }
         }
+    }
+
+    /// A copy for the SQL renderers, or the error a filter recorded.
+    fn duplicate(&self) -> Result<Self> {
+        if let Some(error) = &self.error {
+            return Err(Error::new(error.kind(), error.message().to_owned()));
+        }
+        Ok(Self {
+            condition: self.condition.clone(),
+            all_rows: self.all_rows,
+            error: None,
+        })
     }
 
     /// The `WHERE` condition, or `None` for every row once [`all_rows`] was called.
@@ -110,6 +123,37 @@ impl<M: Model> UpdateMany<M> {
     }
 
     /// Sets `column` to `value` in every matching row.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Task {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     done: bool,
+    ///     priority: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Task::TABLE]).await?;
+    /// for priority in 1..=4 {
+    ///     Task { id: 0, done: false, priority }.insert(&db).await?;
+    /// }
+    /// let changed = Task::update_many()
+    ///     .set(Task::done, true)
+    ///     .set(Task::priority, 0) // several columns in one statement
+    ///     .filter(Task::priority.ge(3))
+    ///     .execute(&db)
+    ///     .await?;
+    /// assert_eq!(changed, 2);
+    /// assert_eq!(Task::query().filter(Task::done.eq(true)).count(&db).await?, 2);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "SET")]
     pub fn set<T: SqlValue>(mut self, column: Column<M, T>, value: impl AsValue<T>) -> Self {
         match value.into_sql_value() {
@@ -125,6 +169,36 @@ impl<M: Model> UpdateMany<M> {
     }
 
     /// Restricts the update to rows matching `filter` (combined with `AND`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Task {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     done: bool,
+    ///     priority: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Task::TABLE]).await?;
+    /// for priority in 1..=4 {
+    ///     Task { id: 0, done: false, priority }.insert(&db).await?;
+    /// }
+    /// let changed = Task::update_many()
+    ///     .set(Task::done, true)
+    ///     .filter(Task::priority.gt(1))
+    ///     .filter(Task::priority.lt(4)) // and this
+    ///     .execute(&db)
+    ///     .await?;
+    /// assert_eq!(changed, 2);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "WHERE")]
     pub fn filter(mut self, filter: impl IntoFilter<M>) -> Self {
         self.scope.add(filter);
@@ -132,6 +206,35 @@ impl<M: Model> UpdateMany<M> {
     }
 
     /// Allows the update to run without a filter, on every row.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Task {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     done: bool,
+    ///     priority: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Task::TABLE]).await?;
+    /// for priority in 1..=4 {
+    ///     Task { id: 0, done: false, priority }.insert(&db).await?;
+    /// }
+    /// // Without a filter the update is refused...
+    /// let refused = Task::update_many().set(Task::done, true).execute(&db).await;
+    /// assert_eq!(refused.err().map(|e| e.kind()), Some(ErrorKind::Configuration));
+    /// // ...unless it says it means every row.
+    /// let changed = Task::update_many().set(Task::done, true).all_rows().execute(&db).await?;
+    /// assert_eq!(changed, 4);
+    /// # Ok(()) }
+    /// ```
     pub fn all_rows(mut self) -> Self {
         self.scope.all_rows = true;
         self
@@ -143,7 +246,57 @@ impl<M: Model> UpdateMany<M> {
     ///
     /// [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) with no `set`, or with no
     /// filter and no `all_rows`; otherwise any database error, classified.
-    pub async fn execute<'c, E: Executor<'c>>(mut self, executor: E) -> Result<u64> {
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Task {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     done: bool,
+    ///     priority: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Task::TABLE]).await?;
+    /// for priority in 1..=4 {
+    ///     Task { id: 0, done: false, priority }.insert(&db).await?;
+    /// }
+    /// let reopened = Task::update_many()
+    ///     .set(Task::done, false)
+    ///     .filter(Task::priority.eq(9))
+    ///     .execute(&db)
+    ///     .await?;
+    /// assert_eq!(reopened, 0); // no task has priority 9
+    ///
+    /// let nothing_set = Task::update_many().filter(Task::priority.eq(1)).execute(&db).await;
+    /// assert_eq!(nothing_set.err().map(|e| e.kind()), Some(ErrorKind::Configuration));
+    /// # Ok(()) }
+    /// ```
+    pub async fn execute<'c, E: Executor<'c>>(self, executor: E) -> Result<u64> {
+        let target = executor.target();
+        let statement = self.into_statement(target.backend())?;
+        Ok(exec::execute(target, statement).await?.rows_affected)
+    }
+
+    /// The SQL [`execute`](Self::execute) sends to `backend`, for covet's SQL snapshots.
+    #[doc(hidden)]
+    pub fn to_sql(&self, backend: Backend) -> Result<String> {
+        let copy = Self {
+            statement: self.statement.clone(),
+            assignments: self.assignments,
+            scope: self.scope.duplicate()?,
+            model: PhantomData,
+        };
+        Ok(copy.into_statement(backend)?.sql.into_owned())
+    }
+
+    fn into_statement(mut self, backend: Backend) -> Result<Statement> {
         let table = M::TABLE;
         if self.assignments == 0 {
             return Err(Error::configuration(format!(
@@ -154,9 +307,7 @@ impl<M: Model> UpdateMany<M> {
         if let Some(condition) = self.scope.finish("update", table.model)? {
             self.statement.and_where(condition);
         }
-        let target = executor.target();
-        let statement = Statement::build(target.backend(), &self.statement, table.name)?;
-        Ok(exec::execute(target, statement).await?.rows_affected)
+        Statement::build(backend, &self.statement, table.name)
     }
 }
 
@@ -206,6 +357,36 @@ impl<M: Model> DeleteMany<M> {
     }
 
     /// Restricts the delete to rows matching `filter` (combined with `AND`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Log {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     level: String,
+    ///     day: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Log::TABLE]).await?;
+    /// for (level, day) in [("debug", 1), ("debug", 2), ("error", 1), ("info", 2)] {
+    ///     Log { id: 0, level: level.into(), day }.insert(&db).await?;
+    /// }
+    /// let removed = Log::delete_many()
+    ///     .filter(Log::level.eq("debug"))
+    ///     .filter(Log::day.lt(2)) // and this
+    ///     .execute(&db)
+    ///     .await?;
+    /// assert_eq!(removed, 1);
+    /// assert_eq!(Log::query().count(&db).await?, 3);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "WHERE")]
     pub fn filter(mut self, filter: impl IntoFilter<M>) -> Self {
         self.scope.add(filter);
@@ -213,6 +394,32 @@ impl<M: Model> DeleteMany<M> {
     }
 
     /// Allows the delete to run without a filter, on every row.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Log {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     level: String,
+    ///     day: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Log::TABLE]).await?;
+    /// for (level, day) in [("debug", 1), ("debug", 2), ("error", 1), ("info", 2)] {
+    ///     Log { id: 0, level: level.into(), day }.insert(&db).await?;
+    /// }
+    /// let removed = Log::delete_many().all_rows().execute(&db).await?;
+    /// assert_eq!(removed, 4);
+    /// assert!(!Log::query().exists(&db).await?);
+    /// # Ok(()) }
+    /// ```
     pub fn all_rows(mut self) -> Self {
         self.scope.all_rows = true;
         self
@@ -224,15 +431,62 @@ impl<M: Model> DeleteMany<M> {
     ///
     /// [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) with no filter and no
     /// `all_rows`; otherwise any database error, classified.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Log {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     level: String,
+    ///     day: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Log::TABLE]).await?;
+    /// for (level, day) in [("debug", 1), ("debug", 2), ("error", 1), ("info", 2)] {
+    ///     Log { id: 0, level: level.into(), day }.insert(&db).await?;
+    /// }
+    /// let removed = Log::delete_many()
+    ///     .filter(Log::level.is_in(["debug", "info"]))
+    ///     .execute(&db)
+    ///     .await?;
+    /// assert_eq!(removed, 3);
+    ///
+    /// // No filter and no `all_rows()`: refused before anything is sent.
+    /// let refused = Log::delete_many().execute(&db).await;
+    /// assert_eq!(refused.err().map(|e| e.kind()), Some(ErrorKind::Configuration));
+    /// assert_eq!(Log::query().count(&db).await?, 1);
+    /// # Ok(()) }
+    /// ```
     pub async fn execute<'c, E: Executor<'c>>(self, executor: E) -> Result<u64> {
+        let target = executor.target();
+        let statement = self.into_statement(target.backend())?;
+        Ok(exec::execute(target, statement).await?.rows_affected)
+    }
+
+    /// The SQL [`execute`](Self::execute) sends to `backend`, for covet's SQL snapshots.
+    #[doc(hidden)]
+    pub fn to_sql(&self, backend: Backend) -> Result<String> {
+        let copy = Self {
+            scope: self.scope.duplicate()?,
+            model: PhantomData,
+        };
+        Ok(copy.into_statement(backend)?.sql.into_owned())
+    }
+
+    fn into_statement(self, backend: Backend) -> Result<Statement> {
         let table = M::TABLE;
         let mut delete = sea_query::Query::delete();
         delete.from_table(table.name);
         if let Some(condition) = self.scope.finish("delete", table.model)? {
             delete.and_where(condition);
         }
-        let target = executor.target();
-        let statement = Statement::build(target.backend(), &delete, table.name)?;
-        Ok(exec::execute(target, statement).await?.rows_affected)
+        Statement::build(backend, &delete, table.name)
     }
 }

@@ -69,6 +69,25 @@ impl<M: Model> Default for Select<M> {
 
 impl<M: Model> Select<M> {
     /// A query for every row of `M`; the same as [`Model::query`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use covet::prelude::*;
+    /// use covet::query::Select;
+    ///
+    /// #[covet::model]
+    /// struct Book {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     title: String,
+    /// }
+    ///
+    /// let query: Select<Book> = Select::new();
+    /// assert_eq!(query.to_sql(Backend::Sqlite)?, Book::query().to_sql(Backend::Sqlite)?);
+    /// assert_eq!(query.to_sql(Backend::Sqlite)?, r#"SELECT "id", "title" FROM "book""#);
+    /// # Ok::<(), covet::Error>(())
+    /// ```
     pub fn new() -> Self {
         let table = M::TABLE;
         let mut statement = Query::select();
@@ -85,6 +104,36 @@ impl<M: Model> Select<M> {
     }
 
     /// Keeps the rows matching `filter` (combined with earlier filters by `AND`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Book {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     title: String,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Book::TABLE]).await?;
+    /// for (title, year) in [("Dune", 1965), ("Neuromancer", 1984), ("Hyperion", 1989)] {
+    ///     Book { id: 0, title: title.into(), year }.insert(&db).await?;
+    /// }
+    /// let eighties = Book::query()
+    ///     .filter(Book::year.ge(1980))
+    ///     .filter(Book::title.starts_with("N")) // and this
+    ///     .all(&db)
+    ///     .await?;
+    /// assert_eq!(eighties.len(), 1);
+    /// assert_eq!(eighties[0].title, "Neuromancer");
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "WHERE")]
     pub fn filter(mut self, filter: impl IntoFilter<M>) -> Self {
         match filter.into_filter().into_expr() {
@@ -104,6 +153,38 @@ impl<M: Model> Select<M> {
     }
 
     /// Orders by a column; call again for each further column.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Book {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     title: String,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Book::TABLE]).await?;
+    /// for (title, year) in [("Dune", 1965), ("Neuromancer", 1984), ("Hyperion", 1989)] {
+    ///     Book { id: 0, title: title.into(), year }.insert(&db).await?;
+    /// }
+    /// Book { id: 0, title: "Count Zero".into(), year: 1986 }.insert(&db).await?;
+    /// let books = Book::query()
+    ///     .filter(Book::year.gt(1980))
+    ///     .order_by(Book::year.desc())
+    ///     .order_by(Book::title.asc()) // for books of the same year
+    ///     .all(&db)
+    ///     .await?;
+    /// let titles: Vec<&str> = books.iter().map(|b| b.title.as_str()).collect();
+    /// assert_eq!(titles, ["Hyperion", "Count Zero", "Neuromancer"]);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "ORDER BY")]
     pub fn order_by(mut self, order: impl IntoOrder<M>) -> Self {
         let order = order.into_order();
@@ -112,6 +193,32 @@ impl<M: Model> Select<M> {
     }
 
     /// Returns at most `limit` rows.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Book {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     title: String,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Book::TABLE]).await?;
+    /// for (title, year) in [("Dune", 1965), ("Neuromancer", 1984), ("Hyperion", 1989)] {
+    ///     Book { id: 0, title: title.into(), year }.insert(&db).await?;
+    /// }
+    /// let newest = Book::query().order_by(Book::year.desc()).limit(2).all(&db).await?;
+    /// let titles: Vec<&str> = newest.iter().map(|b| b.title.as_str()).collect();
+    /// assert_eq!(titles, ["Hyperion", "Neuromancer"]);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "LIMIT")]
     pub fn limit(mut self, limit: u64) -> Self {
         self.limit = Some(limit);
@@ -119,6 +226,32 @@ impl<M: Model> Select<M> {
     }
 
     /// Skips the first `offset` rows.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Book {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     title: String,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Book::TABLE]).await?;
+    /// for (title, year) in [("Dune", 1965), ("Neuromancer", 1984), ("Hyperion", 1989)] {
+    ///     Book { id: 0, title: title.into(), year }.insert(&db).await?;
+    /// }
+    /// // Page 2, one book per page: order first, so that pages do not overlap.
+    /// let page = Book::query().order_by(Book::year.asc()).limit(1).offset(1).all(&db).await?;
+    /// assert_eq!(page[0].title, "Neuromancer");
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "OFFSET")]
     pub fn offset(mut self, offset: u64) -> Self {
         self.offset = Some(offset);
@@ -127,16 +260,71 @@ impl<M: Model> Select<M> {
 
     /// The parameterized SQL this query sends to `backend` (values are bound, not shown).
     ///
+    /// It is the text [`all`](Self::all) and [`stream`](Self::stream) send, rendered by the
+    /// same code.
+    ///
     /// # Errors
     ///
-    /// [`ErrorKind::Encode`] when a filter value could not be encoded.
+    /// [`ErrorKind::Encode`] when a filter value could not be encoded;
+    /// [`ErrorKind::TooManyParameters`] when the query would be refused for carrying more bind
+    /// parameters than `backend` accepts.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Book {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     year: i32,
+    /// }
+    ///
+    /// let query = Book::query().filter(Book::year.eq(1984)).limit(10);
+    /// assert_eq!(
+    ///     query.to_sql(Backend::Postgres)?,
+    ///     r#"SELECT "id", "year" FROM "book" WHERE "year" = $1 LIMIT $2"#
+    /// );
+    /// assert_eq!(
+    ///     query.to_sql(Backend::MySql)?,
+    ///     "SELECT `id`, `year` FROM `book` WHERE `year` = ? LIMIT ?"
+    /// );
+    /// # Ok::<(), covet::Error>(())
+    /// ```
     pub fn to_sql(&self, backend: Backend) -> Result<String> {
+        let limit = self.limit;
+        let statement = self.duplicate()?.into_statement(backend, limit)?;
+        Ok(statement.sql.into_owned())
+    }
+
+    /// The SQL [`count`](Self::count) sends to `backend`, for covet's SQL snapshots.
+    #[doc(hidden)]
+    pub fn count_sql(&self, backend: Backend) -> Result<String> {
+        let statement = self.duplicate()?.into_count(backend)?;
+        Ok(statement.sql.into_owned())
+    }
+
+    /// The SQL [`exists`](Self::exists) sends to `backend`, for covet's SQL snapshots.
+    #[doc(hidden)]
+    pub fn exists_sql(&self, backend: Backend) -> Result<String> {
+        let statement = self.duplicate()?.into_exists(backend)?;
+        Ok(statement.sql.into_owned())
+    }
+
+    /// A copy to render from, or the error a filter recorded (the renderers borrow the query,
+    /// the executing methods consume it).
+    fn duplicate(&self) -> Result<Self> {
         if let Some(error) = &self.error {
             return Err(Error::new(error.kind(), error.message().to_owned()));
         }
-        let mut statement = self.statement.clone();
-        apply_limits(&mut statement, self.limit, self.offset);
-        Ok(backend.build_query(&statement).0)
+        Ok(Self {
+            statement: self.statement.clone(),
+            error: None,
+            limit: self.limit,
+            offset: self.offset,
+            model: PhantomData,
+        })
     }
 
     /// The finished statement (no copy of it is made), or the error a filter recorded.
@@ -164,6 +352,32 @@ impl<M: Model> Select<M> {
     /// # Errors
     ///
     /// Any database error, classified; [`ErrorKind::Decode`] when a row does not fit `M`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Book {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     title: String,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Book::TABLE]).await?;
+    /// for (title, year) in [("Dune", 1965), ("Neuromancer", 1984), ("Hyperion", 1989)] {
+    ///     Book { id: 0, title: title.into(), year }.insert(&db).await?;
+    /// }
+    /// let books: Vec<Book> = Book::query().order_by(Book::title.asc()).all(&db).await?;
+    /// let titles: Vec<&str> = books.iter().map(|b| b.title.as_str()).collect();
+    /// assert_eq!(titles, ["Dune", "Hyperion", "Neuromancer"]);
+    /// # Ok(()) }
+    /// ```
     pub async fn all<'c, E: Executor<'c>>(self, executor: E) -> Result<Vec<M>> {
         let target = executor.target();
         let limit = self.limit;
@@ -176,6 +390,33 @@ impl<M: Model> Select<M> {
     /// # Errors
     ///
     /// As [`all`](Self::all).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Book {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     title: String,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Book::TABLE]).await?;
+    /// for (title, year) in [("Dune", 1965), ("Neuromancer", 1984), ("Hyperion", 1989)] {
+    ///     Book { id: 0, title: title.into(), year }.insert(&db).await?;
+    /// }
+    /// let oldest = Book::query().order_by(Book::year.asc()).first(&db).await?;
+    /// assert_eq!(oldest.map(|b| b.title), Some("Dune".to_string()));
+    /// let future = Book::query().filter(Book::year.gt(2100)).first(&db).await?;
+    /// assert!(future.is_none());
+    /// # Ok(()) }
+    /// ```
     pub async fn first<'c, E: Executor<'c>>(self, executor: E) -> Result<Option<M>> {
         let target = executor.target();
         let limit = self.limit_at_most(1);
@@ -189,6 +430,36 @@ impl<M: Model> Select<M> {
     ///
     /// [`ErrorKind::NotFound`] when no row matches, [`ErrorKind::MultipleRows`] when more than
     /// one does; otherwise as [`all`](Self::all).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Book {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     title: String,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Book::TABLE]).await?;
+    /// for (title, year) in [("Dune", 1965), ("Neuromancer", 1984), ("Hyperion", 1989)] {
+    ///     Book { id: 0, title: title.into(), year }.insert(&db).await?;
+    /// }
+    /// let dune = Book::query().filter(Book::title.eq("Dune")).one(&db).await?;
+    /// assert_eq!(dune.year, 1965);
+    ///
+    /// let none = Book::query().filter(Book::year.gt(2100)).one(&db).await;
+    /// assert_eq!(none.err().map(|e| e.kind()), Some(ErrorKind::NotFound));
+    /// let many = Book::query().filter(Book::year.gt(1980)).one(&db).await;
+    /// assert_eq!(many.err().map(|e| e.kind()), Some(ErrorKind::MultipleRows));
+    /// # Ok(()) }
+    /// ```
     pub async fn one<'c, E: Executor<'c>>(self, executor: E) -> Result<M> {
         let target = executor.target();
         let limit = self.limit_at_most(2);
@@ -235,6 +506,11 @@ impl<M: Model> Select<M> {
     /// assert_eq!(total, 36.0);
     /// # Ok(()) }
     /// ```
+    ///
+    /// On `&db`, the stream holds a pooled connection from its first poll until it ends or is
+    /// dropped, so [leak detection](crate::PoolOptions::leak_threshold) watches it and names
+    /// the line that called `stream`.
+    #[track_caller]
     pub fn stream<'c, E: Executor<'c>>(
         self,
         executor: E,
@@ -252,10 +528,84 @@ impl<M: Model> Select<M> {
     /// # Errors
     ///
     /// As [`all`](Self::all).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Book {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     title: String,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Book::TABLE]).await?;
+    /// for (title, year) in [("Dune", 1965), ("Neuromancer", 1984), ("Hyperion", 1989)] {
+    ///     Book { id: 0, title: title.into(), year }.insert(&db).await?;
+    /// }
+    /// assert_eq!(Book::query().filter(Book::year.lt(1985)).count(&db).await?, 2);
+    /// // A limit caps the count too.
+    /// assert_eq!(Book::query().limit(1).count(&db).await?, 1);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "COUNT")]
     pub async fn count<'c, E: Executor<'c>>(self, executor: E) -> Result<u64> {
         let target = executor.target();
-        let backend = target.backend();
+        let statement = self.into_count(target.backend())?;
+        let Count(n) = exec::fetch_optional(target, statement)
+            .await?
+            .ok_or_else(|| Error::new(ErrorKind::Decode, "COUNT returned no row"))?;
+        u64::try_from(n).map_err(Error::decode)
+    }
+
+    /// Whether any row matches.
+    ///
+    /// # Errors
+    ///
+    /// As [`all`](Self::all).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::prelude::*;
+    ///
+    /// #[covet::model]
+    /// struct Book {
+    ///     #[covet(primary_key)]
+    ///     id: i64,
+    ///     title: String,
+    ///     year: i32,
+    /// }
+    ///
+    /// # let db = Database::connect("sqlite::memory:").await?;
+    /// # covet::dev::create_tables(&db, &[Book::TABLE]).await?;
+    /// for (title, year) in [("Dune", 1965), ("Neuromancer", 1984), ("Hyperion", 1989)] {
+    ///     Book { id: 0, title: title.into(), year }.insert(&db).await?;
+    /// }
+    /// assert!(Book::query().filter(Book::title.eq("Dune")).exists(&db).await?);
+    /// assert!(!Book::query().filter(Book::year.lt(1900)).exists(&db).await?);
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "EXISTS")]
+    pub async fn exists<'c, E: Executor<'c>>(self, executor: E) -> Result<bool> {
+        let target = executor.target();
+        let statement = self.into_exists(target.backend())?;
+        let found: Option<Present> = exec::fetch_optional(target, statement).await?;
+        Ok(found.is_some())
+    }
+
+    /// The statement [`count`](Self::count) sends: `COUNT(*)` in place of the columns, or
+    /// around the query as a subquery when a limit or offset applies (they bound the rows
+    /// counted, not the one row of the count).
+    fn into_count(self, backend: Backend) -> Result<Statement> {
         let windowed = self.limit.is_some() || self.offset.is_some();
         let limit = self.limit;
         let mut inner = self.into_select(limit)?;
@@ -270,22 +620,11 @@ impl<M: Model> Select<M> {
             inner.clear_selects().expr(Expr::col(Asterisk).count());
             inner
         };
-        let statement = Statement::build(backend, &count, M::TABLE.name)?;
-        let Count(n) = exec::fetch_optional(target, statement)
-            .await?
-            .ok_or_else(|| Error::new(ErrorKind::Decode, "COUNT returned no row"))?;
-        u64::try_from(n).map_err(Error::decode)
+        Statement::build(backend, &count, M::TABLE.name)
     }
 
-    /// Whether any row matches.
-    ///
-    /// # Errors
-    ///
-    /// As [`all`](Self::all).
-    #[doc(alias = "EXISTS")]
-    pub async fn exists<'c, E: Executor<'c>>(self, executor: E) -> Result<bool> {
-        let target = executor.target();
-        let backend = target.backend();
+    /// The statement [`exists`](Self::exists) sends: the first column of at most one row.
+    fn into_exists(self, backend: Backend) -> Result<Statement> {
         let limit = self.limit_at_most(1);
         let mut probe = self.into_select(limit)?;
         // Select the first column: a constant would be a bind parameter of unknown type.
@@ -293,9 +632,7 @@ impl<M: Model> Select<M> {
             .clear_selects()
             .clear_order_by()
             .column(M::TABLE.columns[0].name);
-        let statement = Statement::build(backend, &probe, M::TABLE.name)?;
-        let found: Option<Present> = exec::fetch_optional(target, statement).await?;
-        Ok(found.is_some())
+        Statement::build(backend, &probe, M::TABLE.name)
     }
 }
 

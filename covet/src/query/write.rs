@@ -1,13 +1,19 @@
-//! Single-row operations by primary key: find, get, insert, update, delete.
+//! Single-row operations by primary key: find, get, exists, insert, update, delete.
+//!
+//! Each operation builds its statements in one function that both the executing function and
+//! the hidden `*_sql` renderer call, so the SQL snapshots show exactly what runs.
 
-use sea_query::{Expr, ExprTrait, Query, ReturningClause, SimpleExpr};
+use sea_query::{
+    DeleteStatement, Expr, ExprTrait, Query, ReturningClause, SelectStatement, SimpleExpr,
+    UpdateStatement,
+};
 
 use super::Select;
 use crate::Backend;
 use crate::db::Executor;
 use crate::db::exec::{self, Statement};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Model, PrimaryKey};
+use crate::model::{Columns, Model, PrimaryKey};
 use crate::row::{FromRow, Row};
 
 /// `key_column = value AND ...` for the given key values.
@@ -44,21 +50,29 @@ fn own_key<M: Model>(model: &M) -> Result<SimpleExpr> {
     key_condition::<M>(values)
 }
 
+/// The query for the row with primary key `key`: what `find`, `get` and `exists` run (through
+/// [`Select::first`] and [`Select::exists`]), and what the SQL snapshots render.
+#[doc(hidden)]
+pub fn by_key<M: Model>(key: M::Key) -> Result<Select<M>> {
+    let condition = key_condition::<M>(key.into_values()?)?;
+    Ok(Select::<M>::new().filter_expr(condition))
+}
+
 pub(crate) async fn find<'c, M: Model>(
     executor: impl Executor<'c>,
     key: M::Key,
 ) -> Result<Option<M>> {
-    let condition = key_condition::<M>(key.into_values()?)?;
-    Select::<M>::new()
-        .filter_expr(condition)
-        .first(executor)
-        .await
+    by_key::<M>(key)?.first(executor).await
 }
 
 pub(crate) async fn get<'c, M: Model>(executor: impl Executor<'c>, key: M::Key) -> Result<M> {
     find(executor, key)
         .await?
         .ok_or_else(|| Error::not_found(M::TABLE.model))
+}
+
+pub(crate) async fn exists<'c, M: Model>(executor: impl Executor<'c>, key: M::Key) -> Result<bool> {
+    by_key::<M>(key)?.exists(executor).await
 }
 
 /// The generated columns of a model, read back after an insert.
@@ -70,11 +84,23 @@ impl<M: Model> FromRow for Generated<M> {
     }
 }
 
-pub(crate) async fn insert<'c, M: Model>(mut model: M, executor: impl Executor<'c>) -> Result<M> {
-    let table = M::TABLE;
-    let mut target = executor.target();
-    let backend = target.backend();
+/// How an insert runs on one backend.
+enum InsertPlan {
+    /// Nothing is generated: the insert alone.
+    Plain(Statement),
+    /// PostgreSQL and SQLite: the generated values come back from `INSERT ... RETURNING`.
+    Returning(Statement),
+    /// MySQL 8 has no `RETURNING`: the auto-increment key comes from the OK packet (when the
+    /// key auto-increments), then the other generated columns, if any, are selected by key.
+    LastInsertId {
+        insert: Statement,
+        auto_key: bool,
+        read_back: Option<Vec<&'static str>>,
+    },
+}
 
+fn insert_plan<M: Model>(model: &M, backend: Backend) -> Result<InsertPlan> {
+    let table = M::TABLE;
     let mut insert = Query::insert();
     insert.into_table(table.name);
     let mut columns = Vec::with_capacity(table.columns.len());
@@ -101,56 +127,103 @@ pub(crate) async fn insert<'c, M: Model>(mut model: M, executor: impl Executor<'
         .collect();
 
     if generated.is_empty() {
-        let statement = Statement::build(backend, &insert, table.name)?;
-        exec::execute(target, statement).await?;
-        return Ok(model);
+        return Ok(InsertPlan::Plain(Statement::build(
+            backend, &insert, table.name,
+        )?));
     }
-
     if backend != Backend::MySql {
         insert.returning(ReturningClause::Columns(
             generated.iter().map(|c| (*c).into()).collect(),
         ));
-        let statement = Statement::build(backend, &insert, table.name)?;
-        let row: Generated<M> = exec::fetch_optional(target, statement)
-            .await?
-            .ok_or_else(|| Error::new(ErrorKind::Decode, "INSERT ... RETURNING returned no row"))?;
-        model.apply_generated(row.0);
-        return Ok(model);
+        return Ok(InsertPlan::Returning(Statement::build(
+            backend, &insert, table.name,
+        )?));
     }
+    let auto_key = table.columns.iter().any(|c| c.auto_increment);
+    let read_back = (generated.len() > usize::from(auto_key)).then_some(generated);
+    Ok(InsertPlan::LastInsertId {
+        insert: Statement::build(backend, &insert, table.name)?,
+        auto_key,
+        read_back,
+    })
+}
 
-    // MySQL 8 has no RETURNING: take the key from the OK packet, then read any other generated
-    // column back by key.
-    let statement = Statement::build(backend, &insert, table.name)?;
-    let done = exec::execute(target.reborrow(), statement).await?;
-    let auto_key = table.columns.iter().find(|c| c.auto_increment);
-    if auto_key.is_some() {
-        let id = done.last_insert_id.unwrap_or_default();
-        model.set_auto_key(id)?;
-    }
-    if generated.len() == usize::from(auto_key.is_some()) {
-        return Ok(model);
-    }
+/// MySQL's read-back of the generated columns of an inserted row, by its key.
+fn read_back_statement<M: Model>(model: &M, columns: Vec<&'static str>) -> Result<SelectStatement> {
     let mut select = Query::select();
     select
-        .columns(generated)
-        .from(table.name)
-        .and_where(own_key(&model)?);
-    let statement = Statement::build(backend, &select, table.name)?;
-    let row: Generated<M> = exec::fetch_optional(target, statement)
-        .await?
-        .ok_or_else(|| Error::not_found(table.model))?;
-    model.apply_generated(row.0);
+        .columns(columns)
+        .from(M::TABLE.name)
+        .and_where(own_key(model)?);
+    Ok(select)
+}
+
+pub(crate) async fn insert<'c, M: Model>(mut model: M, executor: impl Executor<'c>) -> Result<M> {
+    let mut target = executor.target();
+    let backend = target.backend();
+    match insert_plan(&model, backend)? {
+        InsertPlan::Plain(statement) => {
+            exec::execute(target, statement).await?;
+        }
+        InsertPlan::Returning(statement) => {
+            let row: Generated<M> =
+                exec::fetch_optional(target, statement)
+                    .await?
+                    .ok_or_else(|| {
+                        Error::new(ErrorKind::Decode, "INSERT ... RETURNING returned no row")
+                    })?;
+            model.apply_generated(row.0);
+        }
+        InsertPlan::LastInsertId {
+            insert,
+            auto_key,
+            read_back,
+        } => {
+            let done = exec::execute(target.reborrow(), insert).await?;
+            if auto_key {
+                model.set_auto_key(done.last_insert_id.unwrap_or_default())?;
+            }
+            if let Some(columns) = read_back {
+                let select = read_back_statement(&model, columns)?;
+                let statement = Statement::build(backend, &select, M::TABLE.name)?;
+                let row: Generated<M> = exec::fetch_optional(target, statement)
+                    .await?
+                    .ok_or_else(|| Error::not_found(M::TABLE.model))?;
+                model.apply_generated(row.0);
+            }
+        }
+    }
     Ok(model)
 }
 
-/// Updates every non-key column, or the columns at `only`.
-pub(crate) async fn update<'c, M: Model>(
-    model: &M,
-    executor: impl Executor<'c>,
-    only: Option<Vec<usize>>,
-) -> Result<()> {
+/// The statements [`Model::insert`] sends to `backend`, in order: one, or on MySQL two when
+/// columns besides an auto-increment key are generated. For covet's SQL snapshots.
+#[doc(hidden)]
+pub fn insert_sql<M: Model>(model: &M, backend: Backend) -> Result<Vec<String>> {
+    Ok(match insert_plan(model, backend)? {
+        InsertPlan::Plain(statement) | InsertPlan::Returning(statement) => {
+            vec![statement.sql.into_owned()]
+        }
+        InsertPlan::LastInsertId {
+            insert, read_back, ..
+        } => {
+            let mut sql = vec![insert.sql.into_owned()];
+            if let Some(columns) = read_back {
+                let select = read_back_statement(model, columns)?;
+                sql.push(
+                    Statement::build(backend, &select, M::TABLE.name)?
+                        .sql
+                        .into_owned(),
+                );
+            }
+            sql
+        }
+    })
+}
+
+/// The `UPDATE` of every non-key column of `model`, or of the columns at `only`, by its key.
+fn update_statement<M: Model>(model: &M, only: Option<Vec<usize>>) -> Result<UpdateStatement> {
     let table = M::TABLE;
-    let target = executor.target();
     let mut update = Query::update();
     update.table(table.name);
     let mut assigned = 0;
@@ -173,19 +246,75 @@ pub(crate) async fn update<'c, M: Model>(
         )));
     }
     update.and_where(own_key(model)?);
-    let statement = Statement::build(target.backend(), &update, table.name)?;
+    Ok(update)
+}
+
+/// The positions of `columns`, each once and in column order (PostgreSQL rejects a column
+/// assigned twice).
+pub(crate) fn column_indexes<M>(columns: &impl Columns<M>) -> Vec<usize> {
+    let mut indexes = Vec::new();
+    columns.push_indexes(&mut indexes);
+    indexes.sort_unstable();
+    indexes.dedup();
+    indexes
+}
+
+/// Updates every non-key column, or the columns at `only`.
+pub(crate) async fn update<'c, M: Model>(
+    model: &M,
+    executor: impl Executor<'c>,
+    only: Option<Vec<usize>>,
+) -> Result<()> {
+    let update = update_statement(model, only)?;
+    let target = executor.target();
+    let statement = Statement::build(target.backend(), &update, M::TABLE.name)?;
     let done = exec::execute(target, statement).await?;
     if done.rows_affected == 0 {
-        return Err(Error::not_found(table.model));
+        return Err(Error::not_found(M::TABLE.model));
     }
     Ok(())
 }
 
-pub(crate) async fn delete<'c, M: Model>(model: &M, executor: impl Executor<'c>) -> Result<u64> {
-    let table = M::TABLE;
-    let target = executor.target();
+/// The statement [`Model::update`] sends to `backend`. For covet's SQL snapshots.
+#[doc(hidden)]
+pub fn update_sql<M: Model>(model: &M, backend: Backend) -> Result<String> {
+    let update = update_statement(model, None)?;
+    Ok(Statement::build(backend, &update, M::TABLE.name)?
+        .sql
+        .into_owned())
+}
+
+/// The statement [`Model::update_columns`] sends to `backend`. For covet's SQL snapshots.
+#[doc(hidden)]
+pub fn update_columns_sql<M: Model>(
+    model: &M,
+    backend: Backend,
+    columns: impl Columns<M>,
+) -> Result<String> {
+    let update = update_statement(model, Some(column_indexes(&columns)))?;
+    Ok(Statement::build(backend, &update, M::TABLE.name)?
+        .sql
+        .into_owned())
+}
+
+fn delete_statement<M: Model>(model: &M) -> Result<DeleteStatement> {
     let mut delete = Query::delete();
-    delete.from_table(table.name).and_where(own_key(model)?);
-    let statement = Statement::build(target.backend(), &delete, table.name)?;
+    delete.from_table(M::TABLE.name).and_where(own_key(model)?);
+    Ok(delete)
+}
+
+pub(crate) async fn delete<'c, M: Model>(model: &M, executor: impl Executor<'c>) -> Result<u64> {
+    let delete = delete_statement(model)?;
+    let target = executor.target();
+    let statement = Statement::build(target.backend(), &delete, M::TABLE.name)?;
     Ok(exec::execute(target, statement).await?.rows_affected)
+}
+
+/// The statement [`Model::delete`] sends to `backend`. For covet's SQL snapshots.
+#[doc(hidden)]
+pub fn delete_sql<M: Model>(model: &M, backend: Backend) -> Result<String> {
+    let delete = delete_statement(model)?;
+    Ok(Statement::build(backend, &delete, M::TABLE.name)?
+        .sql
+        .into_owned())
 }

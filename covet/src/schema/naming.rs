@@ -5,6 +5,17 @@
 
 /// PostgreSQL truncates identifiers at 63 bytes; MySQL allows 64. Staying within 63 makes a name
 /// valid on all three backends.
+///
+/// # Examples
+///
+/// ```
+/// use covet::schema::{MAX_IDENTIFIER_LEN, constraint_name};
+///
+/// let columns = ["billing_address_line_one", "billing_address_postcode"];
+/// let name = constraint_name("customer_accounts", &columns, "idx");
+/// assert_eq!(name.len(), MAX_IDENTIFIER_LEN); // shortened, with a hash of the full name
+/// assert!(name.starts_with("customer_accounts_billing_address_line_one_"));
+/// ```
 pub const MAX_IDENTIFIER_LEN: usize = 63;
 
 /// The name of a constraint or index: `<table>_<columns joined by _>_<suffix>`, shortened to

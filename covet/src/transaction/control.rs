@@ -2,7 +2,8 @@
 //! them: begin, commit, roll back, and putting a connection right after a dropped handle.
 //!
 //! Every statement here is fixed text or text built from covet's own numbers (savepoint depth);
-//! the one value that varies (a timeout) is a bound parameter where the dialect allows it.
+//! the one value that varies (a timeout) is a bound parameter where the dialect allows it (not
+//! inside MariaDB's version comment, where it is a number covet formats from a `Duration`).
 
 use std::borrow::Cow;
 use std::panic::Location;
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 use sea_query::{Value, Values};
 
 use super::options::{SqliteLocking, TransactionOptions};
-use super::state::{Callback, Hooks, Summary, run_callbacks};
+use super::state::{Callback, Failure, Hooks, InFlight, Summary, run_callbacks};
 use crate::Backend;
 use crate::db::conn::Conn;
 use crate::db::exec::Statement;
@@ -73,8 +74,18 @@ fn begin_statements(
                 )));
             }
             if let Some(timeout) = options.timeout {
+                // Row lock waits in whole seconds (at least 1), on both servers. MariaDB also
+                // stops any statement at the timeout (`max_statement_time`, fractional seconds);
+                // the `/*M!` comment runs on MariaDB only, since MySQL 8 has no such variable
+                // (its `max_execution_time` limits read-only SELECTs only, so covet leaves it).
+                // The number is covet's own, rendered from a `Duration`: no user text.
                 before.push(Statement {
-                    sql: "SET SESSION innodb_lock_wait_timeout = ?".into(),
+                    sql: format!(
+                        "SET SESSION innodb_lock_wait_timeout = ? \
+                         /*M!100101 , SESSION max_statement_time = {} */",
+                        mariadb_seconds(timeout)
+                    )
+                    .into(),
                     values: Values(vec![Value::BigUnsigned(Some(timeout.as_secs().max(1)))]),
                     table: "",
                 });
@@ -99,6 +110,13 @@ fn begin_statements(
     (before, after)
 }
 
+/// `timeout` as MariaDB's `max_statement_time` wants it: seconds with a millisecond fraction,
+/// at least 1 ms, since 0 would mean "no limit".
+fn mariadb_seconds(timeout: Duration) -> String {
+    let millis = timeout.as_millis().max(1);
+    format!("{}.{:03}", millis / 1000, millis % 1000)
+}
+
 /// Whether a `ROLLBACK` error only says there was nothing to roll back (SQLite's answer when
 /// `BEGIN` never ran or `COMMIT` already did).
 fn nothing_to_roll_back(error: &Error) -> bool {
@@ -106,9 +124,11 @@ fn nothing_to_roll_back(error: &Error) -> bool {
 }
 
 impl Conn {
-    /// Before a statement of the unit of work: rolls back levels whose handles were dropped,
-    /// refuses to run past the transaction's deadline, and reports a long transaction.
+    /// Before a statement of the unit of work: deals with what a dropped future left behind,
+    /// rolls back levels whose handles were dropped, refuses to run past the transaction's
+    /// deadline, and reports a long transaction.
     pub(crate) async fn before_statement(&mut self) -> Result<()> {
+        self.catch_up().await?;
         if self.tx.open > self.tx.live {
             self.settle().await?;
         }
@@ -116,13 +136,12 @@ impl Conn {
             // After a failure, the level's work cannot commit, and the server may already have
             // ended the whole transaction (MySQL does on a deadlock, running what follows in
             // autocommit): nothing more runs in it until it is rolled back.
-            if let Some(kind) = self.tx.failure_at(self.tx.live) {
+            if let Some(failure) = self.tx.failure_at(self.tx.live) {
                 return Err(Error::new(
                     ErrorKind::TransactionAborted,
                     format!(
-                        "an earlier statement in this transaction failed ({kind}); roll back the \
-                         transaction, or the nested transaction around the failure, before \
-                         running more statements"
+                        "earlier, {failure}; roll back the transaction, or the nested transaction \
+                         around the failure, before running more statements"
                     ),
                 ));
             }
@@ -168,6 +187,58 @@ impl Conn {
             .observers()
             .emit(&Event::LongTransaction { open_for, location });
         true
+    }
+
+    /// Deals with what a dropped future left on the connection, before covet sends anything
+    /// else on it. Whatever it finds, the statement that left it is over by the time this
+    /// returns:
+    ///
+    /// - A statement sent and never answered was cancelled. Its level cannot commit: covet
+    ///   cannot know whether it failed (on PostgreSQL, aborting the transaction) or did its work
+    ///   after the caller gave up on it, and `COMMIT` would commit that work too.
+    /// - A query whose rows were not all read (a stream dropped early) is no failure in itself,
+    ///   but the server may have failed it after the consumer stopped reading. On PostgreSQL
+    ///   that aborts the whole transaction, and `COMMIT` would answer `ROLLBACK` without an
+    ///   error; the probe below finds out (`in_failed_sql_transaction`, or the query's own
+    ///   error), and the failure is recorded against the query's level.
+    /// - A `COMMIT` never answered has an unknown outcome: no callback may run.
+    ///
+    /// PostgreSQL's and MySQL's drivers read the rest of a dropped statement's answer before
+    /// the next statement is sent, and a late error found there comes back as the error of that
+    /// next statement, which may be a `ROLLBACK`. A probe (`SELECT 1`) takes it here, where
+    /// covet knows whose error it is. SQLite's driver reports nothing late (it runs statements
+    /// in order on a worker thread and drops what nobody waits for), so it needs no probe.
+    pub(crate) async fn catch_up(&mut self) -> Result<()> {
+        let unread = match self.tx.in_flight {
+            InFlight::Idle => return Ok(()),
+            InFlight::Statement(level) => {
+                self.tx.record_at(level, Failure::Cancelled);
+                None
+            }
+            InFlight::Unread(level) => Some(level),
+            InFlight::Commit => {
+                self.tx.commit_unanswered();
+                None
+            }
+        };
+        if self.db.backend() != Backend::Sqlite {
+            // The marker stays set while the probe runs: dropped again, it is redone next time.
+            match self.send(fixed("SELECT 1")).await {
+                Ok(_) => {}
+                Err(error) if error.kind() == ErrorKind::ConnectionLost => {
+                    self.tx.in_flight = InFlight::Idle;
+                    self.tx.record_failure(error.kind());
+                    return Err(error);
+                }
+                Err(error) => {
+                    if let Some(level) = unread {
+                        self.tx.record_at(level, Failure::Unread(error.kind()));
+                    }
+                }
+            }
+        }
+        self.tx.in_flight = InFlight::Idle;
+        Ok(())
     }
 
     /// Rolls back the levels whose handles were dropped without commit or rollback.
@@ -244,6 +315,7 @@ impl Conn {
     /// Commits `level`: `COMMIT` for the outermost, `RELEASE SAVEPOINT` for the others. A level
     /// where a statement failed is rolled back instead, and the commit is an error.
     pub(crate) async fn commit_level(&mut self, level: u32) -> Result<()> {
+        self.catch_up().await?;
         if self.tx.open > self.tx.live {
             self.settle().await?;
         }
@@ -259,14 +331,14 @@ impl Conn {
             ));
         }
         self.check_long_transaction();
-        if let Some(kind) = self.tx.failure_at(level) {
+        if let Some(failure) = self.tx.failure_at(level) {
             self.rollback_level(level).await?;
             return Err(Error::new(
                 ErrorKind::TransactionAborted,
                 format!(
-                    "a statement in this transaction failed ({kind}), so it was rolled back \
-                     instead of committed; handle the error by rolling back a savepoint \
-                     (a nested transaction) around the statement, or let it end the transaction"
+                    "{failure}, so the transaction was rolled back instead of committed; handle \
+                     the error by rolling back a savepoint (a nested transaction) around the \
+                     statement, or let it end the transaction"
                 ),
             ));
         }
@@ -283,16 +355,23 @@ impl Conn {
             return Ok(());
         }
         let summary = self.tx.summary();
-        match self.send(fixed("COMMIT")).await {
+        // Dropped before the answer is read, the outcome of this COMMIT is unknown.
+        self.tx.in_flight = InFlight::Commit;
+        let answer = self.send(fixed("COMMIT")).await;
+        self.tx.in_flight = InFlight::Idle;
+        match answer {
             Ok(_) => {
                 let callbacks = self.tx.committed();
-                self.put_settings_back().await.ok();
+                // Reported (and the callbacks run) before anything else can be cancelled.
                 self.ended(TransactionOutcome::Committed, summary, callbacks);
+                self.put_settings_back().await.ok();
                 Ok(())
             }
             Err(error) if error.kind() == ErrorKind::ConnectionLost => {
                 // The server may have committed before the connection broke. The level stays
-                // counted open, so the connection is closed rather than reused.
+                // counted open, so the connection is closed rather than reused; no callback
+                // runs, and the end is counted neither as a commit nor as a rollback.
+                self.tx.commit_unanswered();
                 Err(Error::new(
                     ErrorKind::CommitOutcomeUnknown,
                     "the connection was lost while COMMIT was in flight: the transaction may or \
@@ -312,6 +391,7 @@ impl Conn {
 
     /// Rolls back `level`.
     pub(crate) async fn rollback_level(&mut self, level: u32) -> Result<()> {
+        self.catch_up().await?;
         if level == 1 {
             return self.rollback_outermost().await;
         }
@@ -345,16 +425,40 @@ impl Conn {
             Err(error) if nothing_to_roll_back(&error) => {}
             Err(error) => return Err(error),
         }
+        self.rolled_back(summary);
+        self.put_settings_back().await
+    }
+
+    /// Counts and reports the end of the outermost level, rolled back (or closed, which the
+    /// server rolls back), and runs its rollback callbacks. Not when `COMMIT` was left
+    /// unanswered: the rollback may have found nothing to undo. Nor when `BEGIN` itself never
+    /// was answered: no transaction was reported begun.
+    fn rolled_back(&mut self, summary: Summary) {
+        let unknown = self.tx.outcome_unknown;
         let callbacks = self.tx.rolled_back_to(1);
-        self.put_settings_back().await?;
-        self.ended(TransactionOutcome::RolledBack, summary, callbacks);
-        Ok(())
+        if summary.began.is_some() && !unknown {
+            self.ended(TransactionOutcome::RolledBack, summary, callbacks);
+        }
+    }
+
+    /// Accounts for a connection closed instead of rolled back (the rollback failed, or no
+    /// runtime was there to run it): the server rolls back whatever was open.
+    pub(crate) fn closed_with_transaction(&mut self) {
+        if self.tx.in_flight == InFlight::Commit {
+            self.tx.commit_unanswered();
+        }
+        self.tx.in_flight = InFlight::Idle;
+        if self.tx.open > 0 {
+            let summary = self.tx.summary();
+            self.rolled_back(summary);
+        }
     }
 
     /// Rolls back whatever is open, for a connection whose handles are all gone: the clean-up
     /// before an abandoned connection may go back to the pool.
     pub(crate) async fn abandon_transaction(&mut self) -> Result<()> {
         self.tx.live = 0;
+        self.catch_up().await?;
         if self.tx.open > 0 {
             self.tx.open = 1;
             self.rollback_outermost().await
@@ -367,8 +471,12 @@ impl Conn {
     async fn put_settings_back(&mut self) -> Result<()> {
         let resets = self.tx.resets;
         if resets.lock_wait_timeout {
-            self.send(fixed("SET SESSION innodb_lock_wait_timeout = DEFAULT"))
-                .await?;
+            // Both settings `begin_statements` made for a timeout; `/*M!` as there.
+            self.send(fixed(
+                "SET SESSION innodb_lock_wait_timeout = DEFAULT \
+                 /*M!100101 , SESSION max_statement_time = DEFAULT */",
+            ))
+            .await?;
         }
         if resets.query_only {
             self.send(fixed("PRAGMA query_only = OFF")).await?;
@@ -431,7 +539,8 @@ mod tests {
             texts(Backend::MySql, options),
             [
                 "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
-                "SET SESSION innodb_lock_wait_timeout = ?",
+                "SET SESSION innodb_lock_wait_timeout = ? \
+                 /*M!100101 , SESSION max_statement_time = 1.500 */",
                 "START TRANSACTION READ ONLY"
             ]
         );
@@ -446,6 +555,9 @@ mod tests {
             texts(Backend::Postgres, TransactionOptions::new()),
             ["BEGIN"]
         );
+        // Never 0, which MariaDB reads as "no limit".
+        assert_eq!(mariadb_seconds(Duration::ZERO), "0.001");
+        assert_eq!(mariadb_seconds(Duration::from_micros(2_345_678)), "2.345");
         assert_eq!(
             texts(Backend::Postgres, TransactionOptions::new().read_only()),
             ["BEGIN READ ONLY"]

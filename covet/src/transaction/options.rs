@@ -234,7 +234,23 @@ impl TransactionOptions {
 
     /// Refuses writes: `READ ONLY` on PostgreSQL and MySQL, `PRAGMA query_only` on SQLite.
     ///
-    /// See the [example on `TransactionOptions`](TransactionOptions#examples).
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> covet::Result<()> {
+    /// use covet::TransactionOptions;
+    ///
+    /// let db = covet::Database::connect("sqlite::memory:").await?;
+    /// covet::unchecked_sql("CREATE TABLE tag (label TEXT)").execute(&db).await?;
+    /// let mut tx = db.begin_with(TransactionOptions::new().read_only()).await?;
+    /// let write = covet::unchecked_sql("INSERT INTO tag (label) VALUES ('x')");
+    /// assert!(write.execute(&mut tx).await.is_err());
+    /// tx.rollback().await?;
+    /// // The connection is writable again once the read-only transaction is over.
+    /// covet::unchecked_sql("INSERT INTO tag (label) VALUES ('y')").execute(&db).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn read_only(mut self) -> Self {
         self.read_only = true;
         self
@@ -244,12 +260,25 @@ impl TransactionOptions {
     /// [`ErrorKind::TransactionTimeout`](crate::ErrorKind::TransactionTimeout).
     ///
     /// The closure forms stop the closure when the time is up. Every form also refuses
-    /// statements after the deadline, and the server enforces it where it can: PostgreSQL
-    /// gets `statement_timeout` and `lock_timeout` for the transaction, MySQL/MariaDB
-    /// `innodb_lock_wait_timeout` (whole seconds, at least 1) until it ends. SQLite has no
-    /// server-side limit; its busy timeout bounds lock waits.
+    /// statements after the deadline, `commit` included, and the server enforces it where it
+    /// can, so that a statement stuck there stops there too (each statement may run for the
+    /// whole timeout; covet's deadline then refuses the next one):
     ///
-    /// See the [example on `TransactionOptions`](TransactionOptions#examples).
+    /// - PostgreSQL: `statement_timeout` and `lock_timeout` for the transaction (`SET LOCAL`).
+    /// - MariaDB: `max_statement_time` (fractional seconds) and `innodb_lock_wait_timeout`
+    ///   (whole seconds, at least 1), put back to the session's defaults when it ends.
+    /// - MySQL 8: `innodb_lock_wait_timeout` only. Its `max_execution_time` limits read-only
+    ///   `SELECT`s alone, so covet does not set it; a long write is stopped by covet's deadline
+    ///   at its next statement, not on the server.
+    /// - SQLite: no server-side limit (it runs in-process); covet's deadline applies, and the
+    ///   busy timeout bounds lock waits.
+    ///
+    /// A statement the server stopped at the timeout fails with
+    /// [`StatementTimeout`](crate::ErrorKind::StatementTimeout); the closure forms then report
+    /// the transaction's `TransactionTimeout`, whichever clock noticed first.
+    ///
+    /// See the example on [`Database::transaction_with`](crate::Database::transaction_with),
+    /// where a closure that hangs is stopped.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self

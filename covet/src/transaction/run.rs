@@ -2,6 +2,7 @@
 
 use std::panic::Location;
 use std::sync::atomic::Ordering::Relaxed;
+use std::time::Instant;
 
 use super::{ConnRef, Transaction, TransactionFuture, TransactionOptions};
 use crate::Database;
@@ -102,8 +103,11 @@ where
         Ok(tx) => tx,
         Err(error) => return settled(error),
     };
-    let outcome = match options.timeout {
-        Some(limit) => tokio::time::timeout(limit, work(&mut tx)).await.ok(),
+    // Measured once the transaction is open, so no earlier than the server's clock for any
+    // statement in it: a statement the server stopped for the timeout ends past this deadline.
+    let deadline = options.timeout.map(|limit| (Instant::now() + limit, limit));
+    let outcome = match deadline {
+        Some((_, limit)) => tokio::time::timeout(limit, work(&mut tx)).await.ok(),
         None => Some(work(&mut tx).await),
     };
     match outcome {
@@ -111,14 +115,7 @@ where
             // Dropping the transaction rolls it back: on a connection of its own in the
             // background, on a session's before its next statement.
             drop(tx);
-            Attempt::Done(Err(Error::new(
-                ErrorKind::TransactionTimeout,
-                format!(
-                    "the transaction ran past its timeout ({:?}) and was rolled back",
-                    options.timeout.unwrap_or_default()
-                ),
-            )
-            .into()))
+            Attempt::Done(Err(timed_out(options).into()))
         }
         Some(Ok(value)) => {
             // A failure the closure caught and ignored makes the commit fail; if it was
@@ -143,10 +140,29 @@ where
                 Some(cause) if cause.is_transient() && rolled_back.is_ok() => {
                     Attempt::Transient { cause, error }
                 }
+                // The server stopped a statement at the transaction's timeout (PostgreSQL's
+                // `statement_timeout`, MariaDB's `max_statement_time`) a moment before covet's
+                // own clock ran out: the same timeout, so the same error, whichever noticed first.
+                Some(ErrorKind::StatementTimeout)
+                    if deadline.is_some_and(|(at, _)| Instant::now() >= at) =>
+                {
+                    Attempt::Done(Err(timed_out(options).into()))
+                }
                 _ => Attempt::Done(Err(error)),
             }
         }
     }
+}
+
+/// The error of an attempt that ran past its timeout.
+fn timed_out(options: &TransactionOptions) -> Error {
+    Error::new(
+        ErrorKind::TransactionTimeout,
+        format!(
+            "the transaction ran past its timeout ({:?}) and was rolled back",
+            options.timeout.unwrap_or_default()
+        ),
+    )
 }
 
 /// A covet error that ended an attempt: transient ones (a deadlock at commit, SQLite busy at

@@ -176,7 +176,8 @@ impl Native for serde_json::Value {
 impl sealed::Sealed for rust_decimal::Decimal {}
 
 /// SQLite has no decimal type: covet stores `Decimal` there as text so that no digit is lost,
-/// and parses it back.
+/// and parses it back. The text is normalized when bound (`1.50` is sent as `1.5`), so equal
+/// values are equal text; SQLite still orders and compares such columns as text.
 impl Native for rust_decimal::Decimal {
     const COLUMN_TYPE: ColumnType = ColumnType::Decimal { precision: None };
 

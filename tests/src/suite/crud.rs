@@ -676,3 +676,189 @@ pub async fn a_model_can_reference_itself(t: &TestDb) {
     assert_eq!(root.delete(&t.db).await.unwrap(), 1);
     assert!(Category::find(&t.db, child.id).await.unwrap().is_none());
 }
+
+pub async fn exists_tells_whether_a_key_is_present(t: &TestDb) {
+    t.create(&[Person::TABLE, Invoice::TABLE, Country::TABLE])
+        .await;
+    let ada = person("Ada", Some(36)).insert(&t.db).await.unwrap();
+    assert!(Person::exists(&t.db, ada.id).await.unwrap());
+    assert!(!Person::exists(&t.db, ada.id + 1).await.unwrap());
+
+    // A composite key must match in every column.
+    Invoice {
+        tenant: "acme".into(),
+        number: 1,
+        total: 10,
+        memo: String::new(),
+    }
+    .insert(&t.db)
+    .await
+    .unwrap();
+    assert!(Invoice::exists(&t.db, ("acme".into(), 1)).await.unwrap());
+    assert!(!Invoice::exists(&t.db, ("acme".into(), 2)).await.unwrap());
+    assert!(!Invoice::exists(&t.db, ("globex".into(), 1)).await.unwrap());
+
+    // A string key is compared as given.
+    let france = Country {
+        code: "FR".into(),
+        name: "France".into(),
+    }
+    .insert(&t.db)
+    .await
+    .unwrap();
+    assert!(Country::exists(&t.db, "FR".to_owned()).await.unwrap());
+    assert!(!Country::exists(&t.db, "F".to_owned()).await.unwrap());
+
+    // Gone once deleted; and inside a transaction, its own uncommitted rows count.
+    assert_eq!(ada.delete(&t.db).await.unwrap(), 1);
+    assert!(!Person::exists(&t.db, ada.id).await.unwrap());
+    france.delete(&t.db).await.unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    let alan = person("Alan", None).insert(&mut tx).await.unwrap();
+    assert!(Person::exists(&mut tx, alan.id).await.unwrap());
+    tx.rollback().await.unwrap();
+    assert!(!Person::exists(&t.db, alan.id).await.unwrap());
+}
+
+/// A parent whose key the application sets, so that the key itself can change.
+#[covet::model]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shelf {
+    #[covet(primary_key, max_length = 20)]
+    pub code: String,
+    pub label: String,
+}
+
+/// Follows its shelf's key when it changes; loses it when the shelf goes.
+#[covet::model]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Volume {
+    #[covet(primary_key)]
+    pub id: i64,
+    pub title: String,
+    #[covet(references = Shelf, on_delete = set_null, on_update = cascade, max_length = 20)]
+    pub shelf: Option<String>,
+}
+
+/// Keeps its volume from being deleted.
+#[covet::model]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loan {
+    #[covet(primary_key)]
+    pub id: i64,
+    #[covet(references = Volume, on_delete = restrict)]
+    pub volume_id: i64,
+}
+
+fn volume(title: &str, shelf: Option<&str>) -> Volume {
+    Volume {
+        id: 0,
+        title: title.into(),
+        shelf: shelf.map(Into::into),
+    }
+}
+
+/// The shelves of every volume, by title.
+async fn shelves(t: &TestDb) -> Vec<(String, Option<String>)> {
+    Volume::query()
+        .order_by(Volume::title.asc())
+        .all(&t.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.title, v.shelf))
+        .collect()
+}
+
+fn shelved(rows: &[(&str, Option<&str>)]) -> Vec<(String, Option<String>)> {
+    rows.iter()
+        .map(|(title, shelf)| ((*title).to_owned(), shelf.map(str::to_owned)))
+        .collect()
+}
+
+pub async fn on_update_cascade_and_on_delete_set_null_follow_the_parent(t: &TestDb) {
+    t.create(&[Shelf::TABLE, Volume::TABLE]).await;
+    for (code, label) in [("A", "fiction"), ("Z", "poetry")] {
+        Shelf {
+            code: code.into(),
+            label: label.into(),
+        }
+        .insert(&t.db)
+        .await
+        .unwrap();
+    }
+    for (title, shelf) in [
+        ("Dune", Some("A")),
+        ("Emma", Some("A")),
+        ("Odes", Some("Z")),
+        ("Loose", None),
+    ] {
+        volume(title, shelf).insert(&t.db).await.unwrap();
+    }
+
+    // Renaming the parent's key (an update by filter: `update` writes a row by its key, so it
+    // never changes the key) carries the children along.
+    let renamed = Shelf::update_many()
+        .set(Shelf::code, "B")
+        .filter(Shelf::code.eq("A"))
+        .execute(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(renamed, 1);
+    assert!(!Shelf::exists(&t.db, "A".to_owned()).await.unwrap());
+    assert_eq!(
+        shelves(t).await,
+        shelved(&[
+            ("Dune", Some("B")),
+            ("Emma", Some("B")),
+            ("Loose", None),
+            ("Odes", Some("Z")),
+        ])
+    );
+
+    // Deleting the parent keeps the children and clears their reference.
+    let shelf = Shelf::get(&t.db, "B".to_owned()).await.unwrap();
+    assert_eq!(shelf.delete(&t.db).await.unwrap(), 1);
+    assert_eq!(
+        shelves(t).await,
+        shelved(&[
+            ("Dune", None),
+            ("Emma", None),
+            ("Loose", None),
+            ("Odes", Some("Z")),
+        ])
+    );
+    assert_eq!(Shelf::query().count(&t.db).await.unwrap(), 1);
+}
+
+pub async fn on_delete_restrict_refuses_to_delete_a_referenced_parent(t: &TestDb) {
+    t.create(&[Shelf::TABLE, Volume::TABLE, Loan::TABLE]).await;
+    let lent = volume("Dune", None).insert(&t.db).await.unwrap();
+    let free = volume("Emma", None).insert(&t.db).await.unwrap();
+    let loan = Loan {
+        id: 0,
+        volume_id: lent.id,
+    }
+    .insert(&t.db)
+    .await
+    .unwrap();
+
+    let error = lent.delete(&t.db).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::ForeignKeyViolation, "{error:?}");
+    assert!(!error.is_transient());
+    assert!(Volume::exists(&t.db, lent.id).await.unwrap());
+    // The same refusal for a delete by filter that would take the referenced row along.
+    let error = Volume::delete_many()
+        .filter(Volume::title.is_in(["Dune", "Emma"]))
+        .execute(&t.db)
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::ForeignKeyViolation, "{error:?}");
+    assert_eq!(Volume::query().count(&t.db).await.unwrap(), 2);
+
+    // Rows nothing references go; once the loan is returned, so does the volume.
+    assert_eq!(free.delete(&t.db).await.unwrap(), 1);
+    assert_eq!(loan.delete(&t.db).await.unwrap(), 1);
+    assert_eq!(lent.delete(&t.db).await.unwrap(), 1);
+    assert_eq!(Volume::query().count(&t.db).await.unwrap(), 0);
+}

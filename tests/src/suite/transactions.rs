@@ -3,11 +3,14 @@
 //! when a transaction's future or task is dropped at an awkward moment.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use covet::prelude::*;
-use covet::{IsolationLevel, RetryPolicy, SqliteLocking, TransactionOptions};
+use covet::{
+    AssertSqlSafe, IsolationLevel, PoolOptions, RetryPolicy, SqliteLocking, TransactionOptions,
+};
+use futures_util::StreamExt;
 
 use super::errors::Scalar;
 use crate::TestDb;
@@ -26,6 +29,16 @@ pub struct Entry {
 #[covet::model(table = "tx_counter")]
 #[derive(Debug)]
 pub struct Counter {
+    #[covet(primary_key, auto_increment = false)]
+    pub id: i64,
+    pub value: i64,
+}
+
+/// A view over `tx_counter` whose rows fail on the server as they are computed (see
+/// [`create_failing_view`]).
+#[covet::model(table = "tx_boom")]
+#[derive(Debug)]
+pub struct Boom {
     #[covet(primary_key, auto_increment = false)]
     pub id: i64,
     pub value: i64,
@@ -441,6 +454,13 @@ pub async fn a_deadlock_is_retried_and_both_transfers_land_once(t: &TestDb) {
     }
     let barrier = Arc::new(tokio::sync::Barrier::new(2));
     let attempts = Arc::new(AtomicU32::new(0));
+    // The increment runs on the server: a retry that read a row before the winner committed
+    // would otherwise write back a stale value (a lost update, which READ COMMITTED allows),
+    // and the count below would no longer tell whether each transfer landed once.
+    let increment = match t.backend {
+        Backend::Postgres => "UPDATE tx_counter SET value = value + 1 WHERE id = $1",
+        _ => "UPDATE tx_counter SET value = value + 1 WHERE id = ?",
+    };
     let transfer = |first: i64, second: i64| {
         let db = t.db.clone();
         let barrier = barrier.clone();
@@ -451,17 +471,19 @@ pub async fn a_deadlock_is_retried_and_both_transfers_land_once(t: &TestDb) {
                 let barrier = barrier.clone();
                 let attempt = attempts.fetch_add(1, Ordering::SeqCst);
                 Box::pin(async move {
-                    let mut a = Counter::get(&mut *tx, first).await?;
-                    a.value += 1;
-                    a.update(&mut *tx).await?;
+                    covet::unchecked_sql(increment)
+                        .bind(first)
+                        .execute(&mut *tx)
+                        .await?;
                     if attempt < 2 {
                         // Both first attempts hold their first row before either asks for
                         // its second.
                         barrier.wait().await;
                     }
-                    let mut b = Counter::get(&mut *tx, second).await?;
-                    b.value += 1;
-                    b.update(&mut *tx).await?;
+                    covet::unchecked_sql(increment)
+                        .bind(second)
+                        .execute(&mut *tx)
+                        .await?;
                     Ok::<_, covet::Error>(())
                 })
             })
@@ -541,4 +563,461 @@ pub async fn sessions_and_transactions_run_the_same_code(t: &TestDb) {
     tx.commit().await.unwrap();
     drop(session);
     assert_eq!(Entry::query().count(&t.db).await.unwrap(), 3);
+}
+
+/// Creates the view `tx_boom` over four counters, whose third row (in key order, which is also
+/// the order a plain scan finds them) fails on the server when it is computed: a scalar
+/// subquery that finds two rows on PostgreSQL and MariaDB, `abs()` of the smallest integer on
+/// SQLite (which takes a subquery's first row instead of failing).
+async fn create_failing_view(t: &TestDb) {
+    t.create(&[Counter::TABLE]).await;
+    for (id, value) in [(1, 10), (2, 20), (3, 30), (4, 30)] {
+        Counter { id, value }.insert(&t.db).await.unwrap();
+    }
+    let view = match t.backend {
+        Backend::Sqlite => {
+            "CREATE VIEW tx_boom AS SELECT id, \
+             CASE WHEN value = 30 THEN abs(value - 9223372036854775807 - 31) ELSE value END AS value \
+             FROM tx_counter"
+        }
+        _ => {
+            "CREATE VIEW tx_boom AS SELECT c.id AS id, \
+             (SELECT d.value FROM tx_counter d WHERE d.value = c.value) AS value \
+             FROM tx_counter c"
+        }
+    };
+    covet::unchecked_sql(view).execute(&t.db).await.unwrap();
+}
+
+pub async fn a_stream_error_the_code_caught_makes_the_commit_fail(t: &TestDb) {
+    create_failing_view(t).await;
+    t.create(&[Entry::TABLE]).await;
+    let mut tx = t.db.begin().await.unwrap();
+    entry(1, "undone").insert(&mut tx).await.unwrap();
+    {
+        let mut rows = Boom::query().order_by(Boom::id.asc()).stream(&mut tx);
+        let error = loop {
+            match rows.next().await {
+                Some(Ok(_)) => {}
+                Some(Err(error)) => break error,
+                None => panic!("the view's third row must fail on the server"),
+            }
+        };
+        assert_eq!(error.kind(), ErrorKind::Database, "{error}");
+        // The consumer stops at the error and drops the stream without reading it to its end.
+    }
+    let error = tx.commit().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::TransactionAborted, "{error}");
+    assert!(error.message().contains("failed"), "{error}");
+    assert!(notes(&t.db).await.is_empty());
+    assert_no_pooled_connection_in_a_transaction(&t.db, t.backend).await;
+}
+
+pub async fn a_cancelled_statement_makes_the_commit_fail_and_commits_nothing(t: &TestDb) {
+    t.create(&[Counter::TABLE]).await;
+    // Another transaction holds what the statement needs: the key it inserts (PostgreSQL,
+    // MariaDB), or SQLite's one write lock.
+    let immediate = TransactionOptions::new().sqlite_locking(SqliteLocking::Immediate);
+    let mut holder = t.db.begin_with(immediate).await.unwrap();
+    Counter { id: 1, value: 1 }
+        .insert(&mut holder)
+        .await
+        .unwrap();
+
+    let mut tx = t.db.begin().await.unwrap();
+    let blocked = if t.backend == Backend::Sqlite {
+        // Any write waits for the holder here, so the blocked one comes first.
+        Counter { id: 3, value: 3 }
+    } else {
+        Counter { id: 2, value: 2 }.insert(&mut tx).await.unwrap();
+        Counter { id: 1, value: 3 }
+    };
+    let gave_up = tokio::time::timeout(Duration::from_millis(300), blocked.insert(&mut tx)).await;
+    assert!(gave_up.is_err(), "the insert waits for the holder");
+    // Once the holder commits, the insert nobody waits for any more goes on on the server: a
+    // duplicate key on PostgreSQL (which aborts the whole transaction, so that COMMIT would
+    // answer ROLLBACK without an error) and MariaDB (which would commit the rest), a write
+    // that succeeds on SQLite (and would be committed).
+    holder.commit().await.unwrap();
+    let error = tx.commit().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::TransactionAborted, "{error}");
+    assert!(error.message().contains("cancelled"), "{error}");
+    let rows: Vec<(i64, i64)> = Counter::query()
+        .order_by(Counter::id.asc())
+        .all(&t.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.id, c.value))
+        .collect();
+    assert_eq!(rows, [(1, 1)], "only the holder's row is committed");
+
+    // A statement that is only slow, cancelled, counts the same: covet cannot tell it apart.
+    let sleep = match t.backend {
+        Backend::Postgres => "SELECT pg_sleep(1)",
+        Backend::MySql => "SELECT SLEEP(1)",
+        _ => {
+            eprintln!(
+                "slow statement: not applicable on SQLite, which has no server-side sleep; the \
+                 blocked write above is its slow statement"
+            );
+            assert_no_pooled_connection_in_a_transaction(&t.db, t.backend).await;
+            return;
+        }
+    };
+    let mut tx = t.db.begin().await.unwrap();
+    Counter { id: 5, value: 5 }.insert(&mut tx).await.unwrap();
+    let slow = covet::unchecked_sql(sleep).execute(&mut tx);
+    assert!(
+        tokio::time::timeout(Duration::from_millis(100), slow)
+            .await
+            .is_err()
+    );
+    let error = tx.commit().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::TransactionAborted, "{error}");
+    assert!(error.message().contains("cancelled"), "{error}");
+    assert_eq!(Counter::query().count(&t.db).await.unwrap(), 1);
+
+    // Cancelled inside a savepoint that is then rolled back, it no longer counts.
+    let mut tx = t.db.begin().await.unwrap();
+    Counter { id: 6, value: 6 }.insert(&mut tx).await.unwrap();
+    let mut savepoint = tx.begin().await.unwrap();
+    let slow = covet::unchecked_sql(sleep).execute(&mut savepoint);
+    assert!(
+        tokio::time::timeout(Duration::from_millis(100), slow)
+            .await
+            .is_err()
+    );
+    savepoint.rollback().await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(Counter::query().count(&t.db).await.unwrap(), 2);
+    assert_no_pooled_connection_in_a_transaction(&t.db, t.backend).await;
+}
+
+pub async fn a_stream_abandoned_early_is_no_failure(t: &TestDb) {
+    t.create(&[Entry::TABLE, Counter::TABLE]).await;
+    for id in 1..=5 {
+        Counter { id, value: id * 10 }.insert(&t.db).await.unwrap();
+    }
+    let mut tx = t.db.begin().await.unwrap();
+    entry(1, "before").insert(&mut tx).await.unwrap();
+    let first: Vec<i64> = Counter::query()
+        .order_by(Counter::id.asc())
+        .stream(&mut tx)
+        .take(2)
+        .map(|row| row.unwrap().id)
+        .collect()
+        .await;
+    assert_eq!(first, [1, 2]);
+    entry(1, "after").insert(&mut tx).await.unwrap();
+    // Dropped right before COMMIT, with rows unread.
+    {
+        let mut rows = Counter::query().stream(&mut tx);
+        rows.next().await.unwrap().unwrap();
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(notes(&t.db).await, ["before", "after"]);
+    assert_no_pooled_connection_in_a_transaction(&t.db, t.backend).await;
+}
+
+pub async fn a_stream_abandoned_before_a_row_that_fails_on_the_server_cannot_commit(t: &TestDb) {
+    create_failing_view(t).await;
+    t.create(&[Entry::TABLE]).await;
+    let mut tx = t.db.begin().await.unwrap();
+    entry(1, "written").insert(&mut tx).await.unwrap();
+    {
+        // No ORDER BY: the server sends rows as it computes them.
+        let mut rows = Boom::query().stream(&mut tx);
+        assert_eq!(rows.next().await.unwrap().unwrap().id, 1);
+    }
+    let committed = tx.commit().await;
+    if t.backend == Backend::Sqlite {
+        // SQLite computes a row only when it is read (and a failed query does not end its
+        // transaction): the failing row never ran, nothing failed.
+        committed.unwrap();
+        assert_eq!(notes(&t.db).await, ["written"]);
+    } else {
+        // The server went on after the consumer stopped, and failed: on PostgreSQL that
+        // aborted the transaction (COMMIT would have answered ROLLBACK without an error).
+        let error = committed.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::TransactionAborted, "{error}");
+        assert!(error.message().contains("not all read"), "{error}");
+        assert!(notes(&t.db).await.is_empty());
+    }
+    assert_no_pooled_connection_in_a_transaction(&t.db, t.backend).await;
+}
+
+/// PostgreSQL: makes every COMMIT of a transaction that inserted into `ledger` take a second, in
+/// a deferred constraint trigger that runs at COMMIT.
+async fn hold_commits_for_a_second(t: &TestDb) {
+    covet::unchecked_sql(
+        "CREATE FUNCTION tx_slow_commit() RETURNS trigger LANGUAGE plpgsql AS \
+         $$ BEGIN PERFORM pg_sleep(1); RETURN NULL; END $$",
+    )
+    .execute(&t.db)
+    .await
+    .unwrap();
+    covet::unchecked_sql(
+        "CREATE CONSTRAINT TRIGGER tx_slow_commit AFTER INSERT ON ledger \
+         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION tx_slow_commit()",
+    )
+    .execute(&t.db)
+    .await
+    .unwrap();
+}
+
+/// PostgreSQL: the number of sessions of the test's database running `COMMIT` right now.
+async fn commits_running(db: &Database) -> i64 {
+    let rows: Vec<Scalar> = covet::unchecked_sql(
+        "SELECT count(*)::bigint AS value FROM pg_stat_activity \
+         WHERE datname = current_database() AND state = 'active' AND query = 'COMMIT'",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    rows[0].value
+}
+
+/// Counts the callbacks run, whichever kind.
+fn count_callbacks(tx: &mut covet::Transaction<'_>, count: &Arc<AtomicU32>) {
+    let on_commit = count.clone();
+    tx.on_commit(move || {
+        on_commit.fetch_add(1, Ordering::SeqCst);
+    });
+    let on_rollback = count.clone();
+    tx.on_rollback(move || {
+        on_rollback.fetch_add(1, Ordering::SeqCst);
+    });
+}
+
+pub async fn a_connection_lost_during_commit_is_an_unknown_outcome_never_retried(t: &TestDb) {
+    match t.backend {
+        Backend::Postgres => {}
+        Backend::MySql => {
+            eprintln!(
+                "not applicable on MariaDB: it runs no user code at COMMIT (no deferred \
+                 constraints or triggers), and the only way to hold a COMMIT is a global lock \
+                 (FLUSH TABLES WITH READ LOCK) that would stall every test on the shared server"
+            );
+            return;
+        }
+        _ => {
+            eprintln!("not applicable on SQLite: it runs in the process, no connection is lost");
+            return;
+        }
+    }
+    t.create(&[Entry::TABLE]).await;
+    hold_commits_for_a_second(t).await;
+    let db = PoolOptions::new()
+        .max_connections(2)
+        .connect(&t.url)
+        .await
+        .unwrap();
+    let pid = Arc::new(AtomicI64::new(0));
+    let killer = {
+        let admin = t.db.clone();
+        let pid = pid.clone();
+        tokio::spawn(async move {
+            // Waits until the session is inside COMMIT, sleeping in the trigger.
+            let started = Instant::now();
+            while pid.load(Ordering::SeqCst) == 0 || commits_running(&admin).await == 0 {
+                assert!(started.elapsed() < Duration::from_secs(10), "no COMMIT ran");
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            covet::unchecked_sql("SELECT pg_terminate_backend(CAST($1 AS integer))")
+                .bind(pid.load(Ordering::SeqCst))
+                .execute(&admin)
+                .await
+                .unwrap();
+        })
+    };
+    let runs = Arc::new(AtomicU32::new(0));
+    let callbacks = Arc::new(AtomicU32::new(0));
+    let options = TransactionOptions::new().retry(RetryPolicy::new(3));
+    let result: Result<(), covet::Error> = db
+        .transaction_with(options, |tx| {
+            let (runs, callbacks, pid) = (runs.clone(), callbacks.clone(), pid.clone());
+            Box::pin(async move {
+                runs.fetch_add(1, Ordering::SeqCst);
+                entry(1, "in doubt").insert(&mut *tx).await?;
+                count_callbacks(tx, &callbacks);
+                let me: Vec<Scalar> =
+                    covet::unchecked_sql("SELECT pg_backend_pid()::bigint AS value")
+                        .fetch_all(&mut *tx)
+                        .await?;
+                pid.store(me[0].value, Ordering::SeqCst);
+                Ok(())
+            })
+        })
+        .await;
+    killer.await.unwrap();
+    let error = result.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::CommitOutcomeUnknown, "{error}");
+    assert_eq!(runs.load(Ordering::SeqCst), 1, "never retried");
+    wait_until_every_connection_is_back(&db).await;
+    assert_eq!(callbacks.load(Ordering::SeqCst), 0, "no callback ran");
+    let stats = db.transaction_stats();
+    assert_eq!(stats.retries, 0);
+    // Neither a commit nor a rollback: nobody knows which.
+    assert_eq!((stats.commits, stats.rollbacks), (0, 0));
+    // Here the session was stopped inside the trigger, before the commit was done (covet cannot
+    // know that: hence the error).
+    assert_eq!(Entry::query().count(&t.db).await.unwrap(), 0);
+    assert_no_pooled_connection_in_a_transaction(&db, t.backend).await;
+    db.close().await;
+}
+
+pub async fn a_begin_cancelled_while_blocked_leaves_no_connection_in_a_transaction(t: &TestDb) {
+    if t.backend != Backend::Sqlite {
+        eprintln!(
+            "not applicable on {:?}: BEGIN never waits there, so nothing can hold it halfway \
+             (see aborted_tasks_never_leave_a_connection_in_a_transaction for drops around it)",
+            t.backend
+        );
+        return;
+    }
+    t.create(&[Entry::TABLE]).await;
+    let immediate = TransactionOptions::new().sqlite_locking(SqliteLocking::Immediate);
+    let mut holder = t.db.begin_with(immediate).await.unwrap();
+    entry(1, "holder").insert(&mut holder).await.unwrap();
+    for _ in 0..3 {
+        // Sent, and waiting inside BEGIN IMMEDIATE for the holder's write lock when dropped.
+        let blocked = tokio::time::timeout(Duration::from_millis(100), t.db.begin_with(immediate));
+        assert!(
+            blocked.await.is_err(),
+            "BEGIN IMMEDIATE waits for the holder"
+        );
+    }
+    holder.commit().await.unwrap();
+    assert_no_pooled_connection_in_a_transaction(&t.db, t.backend).await;
+    // Nothing holds the write lock any more.
+    let mut tx = t.db.begin_with(immediate).await.unwrap();
+    entry(2, "after").insert(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(notes(&t.db).await, ["holder", "after"]);
+}
+
+pub async fn a_commit_cancelled_while_the_server_runs_it_has_an_unknown_outcome(t: &TestDb) {
+    match t.backend {
+        Backend::Postgres => {}
+        Backend::MySql => {
+            eprintln!(
+                "not applicable on MariaDB: nothing but a global lock (FLUSH TABLES WITH READ \
+                 LOCK, stalling every test on the shared server) holds a COMMIT halfway"
+            );
+            return;
+        }
+        _ => {
+            eprintln!("not applicable on SQLite: COMMIT in WAL mode waits for no other connection");
+            return;
+        }
+    }
+    t.create(&[Entry::TABLE]).await;
+    hold_commits_for_a_second(t).await;
+    let db = PoolOptions::new()
+        .max_connections(2)
+        .connect(&t.url)
+        .await
+        .unwrap();
+    let callbacks = Arc::new(AtomicU32::new(0));
+    let mut tx = db.begin().await.unwrap();
+    entry(1, "in doubt").insert(&mut tx).await.unwrap();
+    count_callbacks(&mut tx, &callbacks);
+    let gave_up = tokio::time::timeout(Duration::from_millis(200), tx.commit()).await;
+    assert!(gave_up.is_err(), "COMMIT waits for the trigger");
+    assert_eq!(
+        commits_running(&t.db).await,
+        1,
+        "the server still runs the COMMIT"
+    );
+
+    assert_no_pooled_connection_in_a_transaction(&db, t.backend).await;
+    // Nobody stopped the server: the COMMIT finished, with all of the transaction's work.
+    assert_eq!(notes(&t.db).await, ["in doubt"]);
+    // Neither callback ran, and the transaction counts neither as committed nor as rolled
+    // back: covet never read the answer (the clean-up's ROLLBACK found nothing to undo).
+    assert_eq!(callbacks.load(Ordering::SeqCst), 0);
+    let stats = db.transaction_stats();
+    assert_eq!((stats.commits, stats.rollbacks), (0, 0));
+    db.close().await;
+}
+
+/// The id the server gives the session of `executor`'s connection.
+async fn session_id(t: &TestDb, tx: &mut covet::Transaction<'_>) -> i64 {
+    let whoami = match t.backend {
+        Backend::Postgres => "SELECT pg_backend_pid()::bigint AS value",
+        _ => "SELECT CAST(CONNECTION_ID() AS SIGNED) AS value",
+    };
+    let me: Vec<Scalar> = covet::unchecked_sql(whoami).fetch_all(tx).await.unwrap();
+    me[0].value
+}
+
+/// Kills the session `id` from the test's own pool and waits until the server has ended it.
+async fn kill_session(t: &TestDb, id: i64) {
+    let alive = match t.backend {
+        Backend::Postgres => {
+            covet::unchecked_sql("SELECT pg_terminate_backend(CAST($1 AS integer))")
+                .bind(id)
+                .execute(&t.db)
+                .await
+                .unwrap();
+            "SELECT count(*)::bigint AS value FROM pg_stat_activity WHERE pid = $1"
+        }
+        _ => {
+            // KILL takes no placeholder; the id is the server's own number.
+            covet::unchecked_sql(AssertSqlSafe(format!("KILL {id}")))
+                .execute(&t.db)
+                .await
+                .unwrap();
+            "SELECT COUNT(*) AS value FROM information_schema.PROCESSLIST WHERE ID = ?"
+        }
+    };
+    let started = Instant::now();
+    loop {
+        let rows: Vec<Scalar> = covet::unchecked_sql(alive)
+            .bind(id)
+            .fetch_all(&t.db)
+            .await
+            .unwrap();
+        if rows[0].value == 0 {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "session {id} lives on"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+pub async fn a_connection_killed_mid_transaction_ends_as_a_rollback(t: &TestDb) {
+    if t.backend == Backend::Sqlite {
+        eprintln!("not applicable on SQLite: it runs in the process, no server kills a session");
+        return;
+    }
+    t.create(&[Entry::TABLE]).await;
+    let db = PoolOptions::new()
+        .max_connections(2)
+        .connect(&t.url)
+        .await
+        .unwrap();
+    let rolled_back = Arc::new(AtomicU32::new(0));
+    let mut tx = db.begin().await.unwrap();
+    entry(1, "lost").insert(&mut tx).await.unwrap();
+    let flag = rolled_back.clone();
+    tx.on_rollback(move || {
+        flag.fetch_add(1, Ordering::SeqCst);
+    });
+    tx.on_commit(|| panic!("nothing committed"));
+    let id = session_id(t, &mut tx).await;
+    kill_session(t, id).await;
+    // The clean-up's ROLLBACK meets a dead connection, which is closed: the server rolled back.
+    drop(tx);
+    wait_until_every_connection_is_back(&db).await;
+    assert_eq!(rolled_back.load(Ordering::SeqCst), 1);
+    let stats = db.transaction_stats();
+    assert_eq!((stats.commits, stats.rollbacks), (0, 1));
+    assert_eq!(Entry::query().count(&db).await.unwrap(), 0);
+    assert_no_pooled_connection_in_a_transaction(&db, t.backend).await;
+    db.close().await;
 }

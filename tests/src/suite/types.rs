@@ -142,6 +142,17 @@ pub struct Contact {
     pub email: Email,
 }
 
+/// Decimals of several scales, for the comparison tests.
+#[covet::model]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Priced {
+    #[covet(primary_key)]
+    pub id: i64,
+    #[covet(max_length = 20)]
+    pub label: String,
+    pub amount: Decimal,
+}
+
 /// One text column read with `unchecked_sql`.
 struct Text(String);
 
@@ -662,4 +673,91 @@ pub async fn text_columns_hold_long_values_and_max_length_is_declared(t: &TestDb
     .await
     .unwrap();
     assert_eq!(Lengths::get(&t.db, wide.id).await.unwrap().code, "日本語✓é");
+}
+
+/// The labels of the `Priced` rows a query returns, in its order.
+async fn labels(t: &TestDb, query: covet::query::Select<Priced>) -> Vec<String> {
+    query
+        .all(&t.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.label)
+        .collect()
+}
+
+pub async fn decimals_are_equal_at_any_scale_and_ordered_as_text_only_on_sqlite(t: &TestDb) {
+    t.create(&[Priced::TABLE]).await;
+    for (label, amount) in [
+        ("nine", "9"),
+        ("ten", "10.00"),
+        ("one and a half", "1.50"),
+        ("minus one", "-1"),
+        ("minus two", "-2.0"),
+    ] {
+        Priced {
+            id: 0,
+            label: label.into(),
+            amount: decimal(amount),
+        }
+        .insert(&t.db)
+        .await
+        .unwrap();
+    }
+
+    // Equality holds whatever scale the value is written with, on every backend: SQLite's text
+    // is normalized when bound, so `1.50`, `1.5` and `1.500` are all stored and sent as `1.5`.
+    for written in ["1.5", "1.50", "1.500"] {
+        let found = Priced::query().filter(Priced::amount.eq(decimal(written)));
+        assert_eq!(labels(t, found).await, ["one and a half"], "eq({written})");
+    }
+    let listed = Priced::query()
+        .filter(Priced::amount.is_in([decimal("10"), decimal("-2")]))
+        .order_by(Priced::id.asc());
+    assert_eq!(labels(t, listed).await, ["ten", "minus two"]);
+    let read = Priced::query()
+        .filter(Priced::label.eq("one and a half"))
+        .one(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(read.amount, decimal("1.5"));
+
+    let ascending = labels(t, Priced::query().order_by(Priced::amount.asc())).await;
+    let below_ten = labels(
+        t,
+        Priced::query()
+            .filter(Priced::amount.lt(decimal("10")))
+            .order_by(Priced::id.asc()),
+    )
+    .await;
+    if t.backend == Backend::Sqlite {
+        // SQLite stores the normalized digits as text, so the value keeps no scale...
+        let stored: Vec<Text> =
+            covet::unchecked_sql("SELECT amount FROM priced WHERE label IN (?, ?) ORDER BY id")
+                .bind("ten")
+                .bind("minus two")
+                .fetch_all(&t.db)
+                .await
+                .unwrap();
+        let stored: Vec<&str> = stored.iter().map(|text| text.0.as_str()).collect();
+        assert_eq!(stored, ["10", "-2"]);
+        assert_eq!(read.amount.to_string(), "1.5");
+        // ...and orders and compares it as text, character by character: "-1" < "-2" < "1.5"
+        // < "10" < "9", and "9" is not below "10". The book's "Column types" section says so.
+        assert_eq!(
+            ascending,
+            ["minus one", "minus two", "one and a half", "ten", "nine"]
+        );
+        assert_eq!(below_ten, ["one and a half", "minus one", "minus two"]);
+    } else {
+        // PostgreSQL and MariaDB compare numbers.
+        assert_eq!(
+            ascending,
+            ["minus two", "minus one", "one and a half", "nine", "ten"]
+        );
+        assert_eq!(
+            below_ten,
+            ["nine", "one and a half", "minus one", "minus two"]
+        );
+    }
 }
