@@ -861,7 +861,7 @@ fn the_database_url_comes_from_the_option_then_the_environment_then_dotenv() {
 }
 
 #[test]
-fn a_database_that_cannot_be_opened_is_an_error_naming_the_source() {
+fn a_database_that_cannot_be_opened_is_an_error_naming_the_source_and_what_to_check() {
     let project = Project::new();
     project
         .run(
@@ -881,6 +881,24 @@ fn a_database_that_cannot_be_opened_is_an_error_naming_the_source() {
         failed
             .err
             .starts_with("error: cannot connect to the database given by --database-url: "),
+        "{}",
+        failed.err
+    );
+    // ... and says what to check: SQLite cannot create a file in a missing directory.
+    assert!(
+        failed
+            .err
+            .contains("check that the file's directory exists and may be written"),
+        "{}",
+        failed.err
+    );
+
+    // A URL naming no database this program can reach.
+    let failed = project
+        .run(&cli, &["status", "--database-url", "oracle://db/app"])
+        .failure(1);
+    assert!(
+        failed.err.contains(". Fix the database URL (`postgres://"),
         "{}",
         failed.err
     );
@@ -992,44 +1010,6 @@ fn makemigrations_says_how_to_fill_the_nulls_of_a_column_made_required() {
     );
     // A default does not fill existing NULLs: it is not offered.
     assert!(!out.contains("default"), "{out}");
-}
-
-#[test]
-fn a_connection_failure_says_what_to_check() {
-    let project = Project::new();
-    project
-        .run(
-            &project.cli(&BEFORE),
-            &["makemigrations", "--dialect", "sqlite"],
-        )
-        .success();
-    let cli = project.isolated(Cli::new());
-
-    // SQLite cannot create a file in a directory that does not exist.
-    let url = format!(
-        "sqlite://{}",
-        project.path("no/such/dir/db.sqlite").display()
-    );
-    let failed = project
-        .run(&cli, &["status", "--database-url", &url])
-        .failure(1);
-    assert!(
-        failed
-            .err
-            .contains("check that the file's directory exists and may be written"),
-        "{}",
-        failed.err
-    );
-
-    // A URL naming no database this program can reach.
-    let failed = project
-        .run(&cli, &["status", "--database-url", "oracle://db/app"])
-        .failure(1);
-    assert!(
-        failed.err.contains(". Fix the database URL (`postgres://"),
-        "{}",
-        failed.err
-    );
 }
 
 #[test]

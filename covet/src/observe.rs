@@ -229,12 +229,17 @@ pub enum Event<'a> {
 /// assert_eq!(ended, [TransactionOutcome::Committed, TransactionOutcome::RolledBack]);
 /// # Ok(()) }
 /// ```
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TransactionOutcome {
     /// `COMMIT` succeeded.
     Committed,
     /// It was rolled back: on request, on an error, or because its handle was dropped.
     RolledBack,
+    /// `COMMIT` was sent and its answer never came back (the connection broke, or the future
+    /// was dropped while the server ran it): only the server knows whether it committed
+    /// (`ErrorKind::CommitOutcomeUnknown`). No callback runs for it.
+    Unknown,
 }
 
 /// The observers registered with a database, called in order.

@@ -94,6 +94,9 @@ pub struct TransactionStats {
     pub commits: u64,
     /// Transactions rolled back, for any reason.
     pub rollbacks: u64,
+    /// Transactions whose `COMMIT` was sent and never answered: committed or not, only the
+    /// server knows ([`TransactionOutcome::Unknown`](crate::observe::TransactionOutcome::Unknown)).
+    pub unknown_outcomes: u64,
     /// Attempts re-run by a retry policy.
     pub retries: u64,
     /// Transactions reported open past the long-transaction threshold.
@@ -115,6 +118,7 @@ pub(crate) struct Counters {
     pub(crate) acquire_wait: Histogram,
     pub(crate) commits: AtomicU64,
     pub(crate) rollbacks: AtomicU64,
+    pub(crate) unknown_outcomes: AtomicU64,
     pub(crate) retries: AtomicU64,
     pub(crate) long_running: AtomicU64,
     pub(crate) transaction_micros: AtomicU64,
@@ -125,6 +129,7 @@ impl Counters {
         TransactionStats {
             commits: self.commits.load(Relaxed),
             rollbacks: self.rollbacks.load(Relaxed),
+            unknown_outcomes: self.unknown_outcomes.load(Relaxed),
             retries: self.retries.load(Relaxed),
             long_running: self.long_running.load(Relaxed),
             total_duration: Duration::from_micros(self.transaction_micros.load(Relaxed)),

@@ -298,6 +298,15 @@ impl<M: Model> Select<M> {
         Ok(statement.sql.into_owned())
     }
 
+    /// The SQL [`first`](Self::first) (and so `Model::find` and `Model::get`) sends to
+    /// `backend`, for covet's SQL snapshots.
+    #[doc(hidden)]
+    pub fn first_sql(&self, backend: Backend) -> Result<String> {
+        let limit = self.limit_at_most(1);
+        let statement = self.duplicate()?.into_statement(backend, limit)?;
+        Ok(statement.sql.into_owned())
+    }
+
     /// The SQL [`count`](Self::count) sends to `backend`, for covet's SQL snapshots.
     #[doc(hidden)]
     pub fn count_sql(&self, backend: Backend) -> Result<String> {

@@ -131,6 +131,10 @@ impl Conn {
         self.catch_up().await?;
         if self.tx.open > self.tx.live {
             self.settle().await?;
+        } else if self.tx.open == 0 && self.tx.resets.any() {
+            // A transaction ended but putting its settings back was cancelled or failed: a
+            // statement outside it must not run under its timeout or read-only mode.
+            self.put_settings_back().await?;
         }
         if self.tx.live > 0 {
             // After a failure, the level's work cannot commit, and the server may already have
@@ -220,6 +224,21 @@ impl Conn {
                 self.tx.commit_unanswered();
                 None
             }
+            InFlight::Release { level, rolled_back } => {
+                // The level is over either way: `ROLLBACK TO SAVEPOINT` for a savepoint
+                // already released would fail, so covet does not touch it again.
+                let callbacks = self.tx.rolled_back_to(level);
+                if rolled_back {
+                    // Its work was undone before the RELEASE: the rollback callbacks are owed,
+                    // and a savepoint left behind is harmless (a later one takes its name).
+                    run_callbacks(callbacks);
+                } else {
+                    // A release (a nested commit) cancelled halfway: its work may or may not
+                    // have joined the parent's, so the parent cannot commit.
+                    self.tx.record_at(level - 1, Failure::Cancelled);
+                }
+                None
+            }
         };
         if self.db.backend() != Backend::Sqlite {
             // The marker stays set while the probe runs: dropped again, it is redone next time.
@@ -282,6 +301,11 @@ impl Conn {
         options: &TransactionOptions,
         location: &'static Location<'static>,
     ) -> Result<()> {
+        // Settings an earlier transaction left (its reset was cancelled or failed) must not
+        // apply to this one.
+        if self.tx.resets.any() {
+            self.put_settings_back().await?;
+        }
         let backend = self.db.backend();
         let (before, after) = begin_statements(backend, options);
         self.tx.open = 1;
@@ -296,19 +320,20 @@ impl Conn {
                 return Err(error);
             }
         }
-        self.tx.live = 1;
         self.tx.began = Some((Instant::now(), location));
         self.tx.deadline = options.timeout.map(|timeout| Instant::now() + timeout);
         self.tx.hooks.push(Hooks::default());
         self.tx.resets.query_only = backend == Backend::Sqlite && options.read_only;
         self.db.observers().emit(&Event::TransactionBegan);
+        // The transaction is live (a handle will own it) only once every statement ran: dropped
+        // before, it is open but not live, and the next statement rolls it back.
         for statement in after {
             if let Err(error) = self.send(statement).await {
-                self.tx.live = 0;
                 self.settle().await.ok();
                 return Err(error);
             }
         }
+        self.tx.live = 1;
         Ok(())
     }
 
@@ -333,21 +358,34 @@ impl Conn {
         self.check_long_transaction();
         if let Some(failure) = self.tx.failure_at(level) {
             self.rollback_level(level).await?;
+            let which = if level > 1 {
+                "nested transaction"
+            } else {
+                "transaction"
+            };
             return Err(Error::new(
                 ErrorKind::TransactionAborted,
                 format!(
-                    "{failure}, so the transaction was rolled back instead of committed; handle \
+                    "{failure}, so the {which} was rolled back instead of committed; handle \
                      the error by rolling back a savepoint (a nested transaction) around the \
                      statement, or let it end the transaction"
                 ),
             ));
         }
         if level > 1 {
-            let released = self.send(fixed(format!(
-                "RELEASE SAVEPOINT {}",
-                savepoint_name(level)
-            )));
-            if let Err(error) = released.await {
+            // Dropped before the answer is read, the savepoint may or may not be gone.
+            self.tx.in_flight = InFlight::Release {
+                level,
+                rolled_back: false,
+            };
+            let released = self
+                .send(fixed(format!(
+                    "RELEASE SAVEPOINT {}",
+                    savepoint_name(level)
+                )))
+                .await;
+            self.tx.in_flight = InFlight::Idle;
+            if let Err(error) = released {
                 self.tx.record_failure(error.kind());
                 return Err(error);
             }
@@ -412,8 +450,15 @@ impl Conn {
         let name = savepoint_name(level);
         self.send(fixed(format!("ROLLBACK TO SAVEPOINT {name}")))
             .await?;
-        self.send(fixed(format!("RELEASE SAVEPOINT {name}")))
-            .await?;
+        // The level's work is undone: dropped from here on, the savepoint may be left, but
+        // the rollback stands (see `catch_up`).
+        self.tx.in_flight = InFlight::Release {
+            level,
+            rolled_back: true,
+        };
+        let released = self.send(fixed(format!("RELEASE SAVEPOINT {name}"))).await;
+        self.tx.in_flight = InFlight::Idle;
+        released?;
         run_callbacks(self.tx.rolled_back_to(level));
         Ok(())
     }
@@ -430,14 +475,19 @@ impl Conn {
     }
 
     /// Counts and reports the end of the outermost level, rolled back (or closed, which the
-    /// server rolls back), and runs its rollback callbacks. Not when `COMMIT` was left
-    /// unanswered: the rollback may have found nothing to undo. Nor when `BEGIN` itself never
-    /// was answered: no transaction was reported begun.
+    /// server rolls back), and runs its rollback callbacks. When `COMMIT` was left unanswered
+    /// the outcome is [`TransactionOutcome::Unknown`] and no callback runs: the rollback may
+    /// have found nothing to undo. Nothing is reported when `BEGIN` itself never was answered:
+    /// no transaction was reported begun.
     fn rolled_back(&mut self, summary: Summary) {
-        let unknown = self.tx.outcome_unknown;
+        let outcome = if self.tx.outcome_unknown {
+            TransactionOutcome::Unknown
+        } else {
+            TransactionOutcome::RolledBack
+        };
         let callbacks = self.tx.rolled_back_to(1);
-        if summary.began.is_some() && !unknown {
-            self.ended(TransactionOutcome::RolledBack, summary, callbacks);
+        if summary.began.is_some() {
+            self.ended(outcome, summary, callbacks);
         }
     }
 
@@ -497,6 +547,7 @@ impl Conn {
         match outcome {
             TransactionOutcome::Committed => counters.commits.fetch_add(1, Relaxed),
             TransactionOutcome::RolledBack => counters.rollbacks.fetch_add(1, Relaxed),
+            TransactionOutcome::Unknown => counters.unknown_outcomes.fetch_add(1, Relaxed),
         };
         counters.add_transaction_time(duration);
         self.db

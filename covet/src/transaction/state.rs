@@ -105,6 +105,14 @@ pub(crate) enum InFlight {
     Unread(u32),
     /// `COMMIT` was sent and its answer is not read yet.
     Commit,
+    /// `RELEASE SAVEPOINT` of `level` was sent and its answer is not read yet: a nested commit,
+    /// or the end of a nested rollback whose `ROLLBACK TO SAVEPOINT` already ran.
+    Release {
+        /// The savepoint's level.
+        level: u32,
+        /// Whether its work was rolled back first.
+        rolled_back: bool,
+    },
 }
 
 /// Callbacks registered on one level.

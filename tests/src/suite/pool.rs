@@ -731,18 +731,29 @@ pub async fn a_connection_held_past_the_threshold_is_reported_once_with_its_call
         .unwrap();
     let (session, line) = (db.session().await.unwrap(), line!());
     tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_one_leak_reported_at(&db, &recorder, line);
+    drop(session);
+    assert_the_leak_came_back(&db, &recorder).await;
+}
+
+/// One leak, reported once and naming the line of this file that took the connection.
+fn assert_one_leak_reported_at(db: &Database, recorder: &Recorder, line: u32) {
     assert_eq!(recorder.leaks.load(Ordering::SeqCst), 1, "reported once");
     assert_eq!(db.pool_stats().leaks_detected, 1);
     assert_eq!(db.pool_stats().leaked_now, 1);
     assert_eq!(
         *recorder.leak_sites.lock().unwrap(),
         [(file!().to_owned(), line)],
-        "the leak names the line that opened the session"
+        "the leak names the line that took the connection"
     );
-    drop(session);
-    wait_until_every_connection_is_back(&db).await;
+}
+
+/// Once the leaked connection is given back, that is reported too, and the pool closes clean.
+async fn assert_the_leak_came_back(db: &Database, recorder: &Recorder) {
+    wait_until_every_connection_is_back(db).await;
     assert_eq!(recorder.returned.load(Ordering::SeqCst), 1);
     assert_eq!(db.pool_stats().leaked_now, 0);
+    assert_eq!(db.pool_stats().leaks_detected, 1);
     db.close().await;
 }
 
@@ -770,19 +781,9 @@ pub async fn a_half_read_stream_held_past_the_threshold_is_reported_with_its_cal
     entries.next().await.unwrap().unwrap();
     assert_eq!(db.pool_stats().in_use, 1);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(recorder.leaks.load(Ordering::SeqCst), 1, "reported once");
-    assert_eq!(db.pool_stats().leaked_now, 1);
-    assert_eq!(
-        *recorder.leak_sites.lock().unwrap(),
-        [(file!().to_owned(), line)],
-        "the leak names the line that called stream"
-    );
+    assert_one_leak_reported_at(&db, &recorder, line);
     drop(entries);
-    wait_until_every_connection_is_back(&db).await;
-    assert_eq!(recorder.returned.load(Ordering::SeqCst), 1);
-    assert_eq!(db.pool_stats().leaked_now, 0);
-    assert_eq!(db.pool_stats().leaks_detected, 1);
-    db.close().await;
+    assert_the_leak_came_back(&db, &recorder).await;
 }
 
 pub async fn a_long_transaction_is_reported(t: &TestDb) {
