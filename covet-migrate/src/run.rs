@@ -21,6 +21,10 @@
 //! - **SQLite table rebuilds** (`-- covet:foreign-keys-off`): foreign keys are switched off on
 //!   the runner's connection around the transaction, and the rows of the script's
 //!   `PRAGMA foreign_key_check` must be empty, else the migration is rolled back.
+//! - **The pool afterwards.** A run that changed the schema closes the pool's idle
+//!   connections: statements they prepared against the old schema would fail on PostgreSQL
+//!   (`cached plan must not change result type`) or misread rows on SQLite. The pool opens
+//!   fresh connections as the application needs them.
 //!
 //! # Examples
 //!
@@ -61,6 +65,7 @@ mod conn;
 mod error;
 mod history;
 mod lock;
+mod refresh;
 mod status;
 
 use std::sync::Arc;
@@ -497,6 +502,11 @@ impl Migrator {
         }
         .await;
         lock::release(&mut session, held).await;
+        let changed = !ran.is_empty()
+            || matches!(&result, Err(MigrateError::Statement { partial: true, .. }));
+        if changed {
+            refresh::close_idle_connections(db).await;
+        }
         result.map(|()| ran)
     }
 

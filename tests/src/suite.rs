@@ -117,6 +117,9 @@ macro_rules! all_tests {
                 a_migration_that_controls_the_transaction_itself_is_refused,
                 a_dangling_reference_after_a_rebuild_rolls_the_migration_back,
                 a_cancelled_run_releases_the_lock_and_leaves_nothing_half_done,
+                a_down_migration_failing_halfway_leaves_what_the_dialect_allows,
+                a_failed_rollback_resolved_as_applied_rolls_back_again_later,
+                a_pool_used_before_a_migration_reads_the_new_schema_after_it,
             }
         );
         $crate::suite_module!(

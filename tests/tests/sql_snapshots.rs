@@ -221,7 +221,9 @@ fn ada() -> Person {
 #[test]
 fn get_and_exists_by_key() {
     let mut out = String::from("-- get / find\n");
-    out.push_str(&each(|backend| write::by_key::<Person>(7)?.first_sql(backend)));
+    out.push_str(&each(|backend| {
+        write::by_key::<Person>(7)?.first_sql(backend)
+    }));
     out.push_str("-- exists\n");
     out.push_str(&each(|backend| {
         write::by_key::<Person>(7)?.exists_sql(backend)

@@ -405,7 +405,10 @@ pub async fn a_unique_index_over_duplicates_fails_clearly_and_leaves_what_the_di
 
 pub async fn a_failed_migration_resolved_as_applied_counts_as_applied(t: &TestDb) {
     if t.backend != Backend::MySql {
-        // Only MySQL/MariaDB leave a migration half-applied.
+        eprintln!(
+            "not applicable on {}: only MySQL/MariaDB leave a migration half-applied",
+            t.backend.name()
+        );
         return;
     }
     let project = Project::new(t.backend);
@@ -908,7 +911,10 @@ pub async fn a_migration_that_controls_the_transaction_itself_is_refused(t: &Tes
 
 pub async fn a_dangling_reference_after_a_rebuild_rolls_the_migration_back(t: &TestDb) {
     if t.backend != Backend::Sqlite {
-        // Foreign keys are switched off around a migration on SQLite only.
+        eprintln!(
+            "not applicable on {}: foreign keys are switched off around a migration on SQLite only",
+            t.backend.name()
+        );
         return;
     }
     let tables = hand_written(
@@ -965,24 +971,39 @@ pub async fn a_dangling_reference_after_a_rebuild_rolls_the_migration_back(t: &T
 }
 
 pub async fn a_cancelled_run_releases_the_lock_and_leaves_nothing_half_done(t: &TestDb) {
-    let sleep = match t.backend {
+    // A statement that takes a while, to cancel the run in. The servers sleep; SQLite has no
+    // sleep, so it counts rows that it would take minutes to reach, each sent to the runner:
+    // once the run is dropped, the next row finds nobody to take it and the statement stops.
+    let slow = match t.backend {
         Backend::Postgres => "SELECT pg_sleep(1.5);",
         Backend::MySql => "SELECT SLEEP(1.5);",
-        // SQLite has no sleep to cancel in; its lock is a transaction, rolled back on drop like
-        // any other (see the transactions suite).
-        _ => return,
+        _ => {
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) \
+             SELECT i FROM n;"
+        }
     };
     let migration = hand_written(
         "0001_create_knob",
         t.backend,
-        &format!("CREATE TABLE knob (id integer);\n\n{sleep}"),
+        &format!("CREATE TABLE knob (id integer);\n\n{slow}"),
         "DROP TABLE knob;",
     );
-    // A deployment whose task is aborted while a migration runs.
+    // A deployment whose task is aborted while a migration runs: once its first statement is
+    // done, while the slow one runs.
+    let first_done = std::sync::Arc::new(tokio::sync::Notify::new());
+    let signal = first_done.clone();
     let db = Database::connect(&t.url).await.unwrap();
-    let migrator = Migrator::new(vec![migration.clone()]).unwrap();
+    let migrator = Migrator::new(vec![migration.clone()])
+        .unwrap()
+        .on_progress(move |progress| {
+            if let covet_migrate::Progress::Statement { number: 1, .. } = progress {
+                signal.notify_one();
+            }
+        });
     let run = tokio::spawn(async move { migrator.migrate(&db).await });
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    tokio::time::timeout(Duration::from_secs(30), first_done.notified())
+        .await
+        .expect("the migration's first statement never finished");
     run.abort();
     assert!(run.await.unwrap_err().is_cancelled());
 
@@ -996,7 +1017,7 @@ pub async fn a_cancelled_run_releases_the_lock_and_leaves_nothing_half_done(t: &
             // Rolled back whole: the migration runs again, from the start.
             assert_eq!(versions(&next.migrate(&t.db).await.unwrap()), [1]);
         }
-        _ => {
+        Backend::MySql => {
             // MariaDB committed the CREATE TABLE: the migration is recorded as interrupted and
             // blocks, rather than being applied twice.
             let err = next.migrate(&t.db).await.unwrap_err();
@@ -1006,7 +1027,404 @@ pub async fn a_cancelled_run_releases_the_lock_and_leaves_nothing_half_done(t: &
                 "{err}"
             );
         }
+        _ => {
+            // Rolled back whole with its transaction: no table, no history row (nor history
+            // table, created in the same transaction), so nothing says running or applied.
+            assert_eq!(
+                next.status(&t.db)
+                    .await
+                    .unwrap()
+                    .pending()
+                    .collect::<Vec<_>>(),
+                [1]
+            );
+            assert!(!runs(&t.db, "SELECT 1 FROM knob").await);
+            // The next deployment ships the migration without its slow statement (it was never
+            // applied, so it may still change) and waits for the cancelled run's write lock,
+            // which its connection's rollback releases.
+            let fixed = hand_written(
+                "0001_create_knob",
+                t.backend,
+                "CREATE TABLE knob (id integer);",
+                "DROP TABLE knob;",
+            );
+            let next = Migrator::new(vec![fixed])
+                .unwrap()
+                .lock_timeout(Duration::from_secs(10));
+            assert_eq!(versions(&next.migrate(&t.db).await.unwrap()), [1]);
+            let rows = history(&t.db).await;
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0].state, "applied");
+            assert!(runs(&t.db, "SELECT 1 FROM knob").await);
+        }
     }
     crate::suite::transactions::assert_no_pooled_connection_in_a_transaction(&t.db, t.backend)
         .await;
+}
+
+/// `0001_create_note` for the rollback tests: a note table whose titles are unique.
+fn note_with_unique_title(backend: Backend) -> Migration {
+    hand_written(
+        "0001_create_note",
+        backend,
+        "CREATE TABLE note (id bigint PRIMARY KEY, title varchar(100) NOT NULL);\n\n\
+         CREATE UNIQUE INDEX note_title_key ON note (title);",
+        "DROP TABLE note;",
+    )
+}
+
+/// `0002_relax_note_title`: adds a column and lets titles repeat. Its down.sql drops the
+/// column, then makes titles unique again, which fails once two notes share a title.
+fn relax_note_title(backend: Backend) -> Migration {
+    let drop_index = match backend {
+        Backend::MySql => "DROP INDEX note_title_key ON note;",
+        _ => "DROP INDEX note_title_key;",
+    };
+    hand_written(
+        "0002_relax_note_title",
+        backend,
+        &format!("ALTER TABLE note ADD COLUMN summary varchar(100);\n\n{drop_index}"),
+        "ALTER TABLE note DROP COLUMN summary;\n\n\
+         CREATE UNIQUE INDEX note_title_key ON note (title);",
+    )
+}
+
+/// Both note migrations applied, and two notes with the same title: the state in which
+/// rolling back `0002_relax_note_title` fails at its second statement.
+async fn notes_sharing_a_title(t: &TestDb) -> Migrator {
+    let migrator = Migrator::new(vec![
+        note_with_unique_title(t.backend),
+        relax_note_title(t.backend),
+    ])
+    .unwrap()
+    .lock_timeout(Duration::from_secs(30));
+    assert_eq!(versions(&migrator.migrate(&t.db).await.unwrap()), [1, 2]);
+    covet::unchecked_sql(
+        "INSERT INTO note (id, title, summary) VALUES (1, 'same', 'kept'), (2, 'same', NULL)",
+    )
+    .execute(&t.db)
+    .await
+    .unwrap();
+    migrator
+}
+
+/// Asserts that `err` is the rollback of `0002_relax_note_title` failing at its unique index;
+/// returns whether the statement before it stays applied (`partial`).
+fn assert_failed_at_the_unique_index(err: &MigrateError) -> bool {
+    let MigrateError::Statement {
+        migration,
+        direction,
+        number,
+        total,
+        statement,
+        source,
+        partial,
+    } = err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!(migration, "0002_relax_note_title");
+    assert_eq!((*direction, *number, *total), ("down", 2, 2), "{err}");
+    assert!(statement.starts_with("CREATE UNIQUE INDEX"), "{err}");
+    assert_eq!(source.kind(), ErrorKind::UniqueViolation, "{err}");
+    *partial
+}
+
+pub async fn a_down_migration_failing_halfway_leaves_what_the_dialect_allows(t: &TestDb) {
+    let migrator = notes_sharing_a_title(t).await;
+    let relax = migrator.migrations()[1].clone();
+
+    let err = migrator.rollback(&t.db, 1).await.unwrap_err();
+    let partial = assert_failed_at_the_unique_index(&err);
+    let message = err.to_string();
+    let status = migrator.status(&t.db).await.unwrap();
+    let rows = history(&t.db).await;
+    let summary_exists = runs(&t.db, "SELECT summary FROM note").await;
+    match t.backend {
+        Backend::MySql => {
+            // MariaDB committed the DROP COLUMN before the index failed: the column and its
+            // data are gone, and the migration is recorded as failed, naming the statement.
+            assert!(partial);
+            assert!(!summary_exists);
+            assert!(message.contains("resolve 2 --rolled-back"), "{message}");
+            assert_eq!(
+                rows.iter().map(|r| r.state.as_str()).collect::<Vec<_>>(),
+                ["applied", "failed"]
+            );
+            // The row keeps the checksum of the up.sql that was applied.
+            assert_eq!(rows[1].checksum, relax.checksum().to_string());
+            let MigrationState::Failed {
+                statements_done,
+                error,
+            } = &status.entries[1].state
+            else {
+                panic!("{:?}", status.entries[1].state)
+            };
+            assert_eq!(*statements_done, 1);
+            assert!(
+                error.starts_with("down.sql statement 2 of 2 failed: "),
+                "{error}"
+            );
+            assert!(
+                error.contains("CREATE UNIQUE INDEX note_title_key ON note (title)"),
+                "{error}"
+            );
+            // What `cargo covet status` prints for it.
+            let shown = status.to_string();
+            assert!(
+                shown.contains(
+                    "0002_relax_note_title  FAILED after 1 statement(s): down.sql statement 2 of 2 failed: "
+                ),
+                "{shown}"
+            );
+            // Nothing runs, either way, until someone says what the database holds.
+            let again = migrator.rollback(&t.db, 1).await.unwrap_err();
+            assert!(matches!(again, MigrateError::Blocked { .. }), "{again}");
+            assert!(again.to_string().contains("--down"), "{again}");
+            let up = migrator.migrate(&t.db).await.unwrap_err();
+            assert!(matches!(up, MigrateError::Blocked { .. }), "{up}");
+
+            // Finish the down.sql by hand, say so, and the migration is pending again.
+            covet::unchecked_sql("DELETE FROM note WHERE id = 2")
+                .execute(&t.db)
+                .await
+                .unwrap();
+            covet::unchecked_sql("CREATE UNIQUE INDEX note_title_key ON note (title)")
+                .execute(&t.db)
+                .await
+                .unwrap();
+            migrator
+                .resolve(&t.db, 2, Resolution::RolledBack)
+                .await
+                .unwrap();
+            let status = migrator.status(&t.db).await.unwrap();
+            assert_eq!(status.applied().collect::<Vec<_>>(), [1]);
+            assert_eq!(status.pending().collect::<Vec<_>>(), [2]);
+            assert_eq!(history(&t.db).await.len(), 1);
+            // The run goes on: it applies the migration again, from its first statement.
+            assert_eq!(versions(&migrator.migrate(&t.db).await.unwrap()), [2]);
+            assert!(runs(&t.db, "SELECT summary FROM note").await);
+        }
+        _ => {
+            // One transaction: the DROP COLUMN was rolled back with the failed index, the
+            // column keeps its data, and the migration is still applied as it was.
+            assert!(!partial);
+            assert!(summary_exists);
+            assert!(message.contains("Nothing was rolled back"), "{message}");
+            assert!(status.is_up_to_date(), "{status}");
+            assert_eq!(rows.len(), 2);
+            assert!(rows.iter().all(|row| row.state == "applied"));
+            assert_eq!(rows[1].checksum, relax.checksum().to_string());
+            let summaries: Vec<Text> =
+                covet::unchecked_sql("SELECT summary FROM note WHERE id = 1")
+                    .fetch_all(&t.db)
+                    .await
+                    .unwrap();
+            assert_eq!(summaries[0].0, "kept");
+            // Nothing was left failed, so there is nothing to resolve.
+            let resolve = migrator
+                .resolve(&t.db, 2, Resolution::RolledBack)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(resolve, MigrateError::NothingToResolve { version: 2 }),
+                "{resolve}"
+            );
+            covet::unchecked_sql("DELETE FROM note WHERE id = 2")
+                .execute(&t.db)
+                .await
+                .unwrap();
+        }
+    }
+    // Either way the database is now at 0002 with each title once: the rollback goes through,
+    // and the unique index it restores is enforced.
+    assert_eq!(versions(&migrator.rollback(&t.db, 1).await.unwrap()), [2]);
+    assert!(!runs(&t.db, "SELECT summary FROM note").await);
+    let dup = covet::unchecked_sql("INSERT INTO note (id, title) VALUES (3, 'same')")
+        .execute(&t.db)
+        .await
+        .unwrap_err();
+    assert_eq!(dup.kind(), ErrorKind::UniqueViolation, "{dup}");
+}
+
+pub async fn a_failed_rollback_resolved_as_applied_rolls_back_again_later(t: &TestDb) {
+    if t.backend != Backend::MySql {
+        eprintln!(
+            "not applicable on {}: down.sql runs in a transaction there, so a failed rollback \
+             leaves nothing half-done to resolve \
+             (see a_down_migration_failing_halfway_leaves_what_the_dialect_allows)",
+            t.backend.name()
+        );
+        return;
+    }
+    let migrator = notes_sharing_a_title(t).await;
+    let relax = migrator.migrations()[1].clone();
+    let err = migrator.rollback(&t.db, 1).await.unwrap_err();
+    assert!(assert_failed_at_the_unique_index(&err));
+
+    // Redo by hand what the down.sql undid (the column; its data is lost), and say so.
+    covet::unchecked_sql("ALTER TABLE note ADD COLUMN summary varchar(100)")
+        .execute(&t.db)
+        .await
+        .unwrap();
+    migrator
+        .resolve(&t.db, 2, Resolution::Applied)
+        .await
+        .unwrap();
+    let status = migrator.status(&t.db).await.unwrap();
+    assert!(status.is_up_to_date(), "{status}");
+    let rows = history(&t.db).await;
+    assert!(rows.iter().all(|row| row.state == "applied"));
+    assert_eq!(rows[1].checksum, relax.checksum().to_string());
+    let again = migrator
+        .resolve(&t.db, 2, Resolution::Applied)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(again, MigrateError::NothingToResolve { version: 2 }),
+        "{again}"
+    );
+    // Runs are no longer blocked: with the data fixed, the rollback goes through.
+    assert!(migrator.migrate(&t.db).await.unwrap().is_empty());
+    covet::unchecked_sql("DELETE FROM note WHERE id = 2")
+        .execute(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(versions(&migrator.rollback(&t.db, 1).await.unwrap()), [2]);
+    assert!(!runs(&t.db, "SELECT summary FROM note").await);
+    assert_eq!(history(&t.db).await.len(), 1);
+}
+
+/// A one-text row.
+struct Text(String);
+
+impl FromRow for Text {
+    fn from_row<R: Row>(row: &R) -> covet::Result<Self> {
+        Ok(Self(row.decode(0)?))
+    }
+}
+
+/// A note as `SELECT * FROM note` reads it once `summary` was added.
+struct NoteRow {
+    id: i64,
+    title: String,
+    likes: i64,
+    summary: Option<String>,
+}
+
+impl FromRow for NoteRow {
+    fn from_row<R: Row>(row: &R) -> covet::Result<Self> {
+        Ok(Self {
+            id: row.decode(0)?,
+            title: row.decode(1)?,
+            likes: row.decode(2)?,
+            summary: row.decode(3)?,
+        })
+    }
+}
+
+/// Queries of the application's own, written before the migration; each connection that ran
+/// one keeps it prepared.
+const EVERY_NOTE_COLUMN: &str = "SELECT * FROM note ORDER BY id";
+const NOTE_LIKES: &str = "SELECT likes FROM note ORDER BY id";
+
+pub async fn a_pool_used_before_a_migration_reads_the_new_schema_after_it(t: &TestDb) {
+    let create = hand_written(
+        "0001_create_note",
+        t.backend,
+        "CREATE TABLE note (id bigint PRIMARY KEY, title varchar(100) NOT NULL, \
+         likes integer NOT NULL);",
+        "DROP TABLE note;",
+    );
+    // A column added, a table created and (where a column has a type of its own) a type
+    // widened: every statement prepared over `note` now describes other columns.
+    let widen = match t.backend {
+        Backend::Postgres => "\n\nALTER TABLE note ALTER COLUMN likes TYPE bigint;",
+        Backend::MySql => "\n\nALTER TABLE note MODIFY likes bigint NOT NULL;",
+        _ => "",
+    };
+    let grow = hand_written(
+        "0002_add_note_summary_and_tag",
+        t.backend,
+        &format!(
+            "ALTER TABLE note ADD COLUMN summary varchar(100);\n\n\
+             CREATE TABLE tag (id bigint PRIMARY KEY);{widen}"
+        ),
+        "DROP TABLE tag;\n\nALTER TABLE note DROP COLUMN summary;",
+    );
+    Migrator::new(vec![create.clone()])
+        .unwrap()
+        .migrate(&t.db)
+        .await
+        .unwrap();
+    covet::unchecked_sql("INSERT INTO note (id, title, likes) VALUES (1, 'first', 5)")
+        .execute(&t.db)
+        .await
+        .unwrap();
+    // The application's pool, warm: several connections, each of which has prepared the
+    // application's queries against the old table.
+    let mut sessions = Vec::new();
+    for _ in 0..3 {
+        sessions.push(t.db.session().await.unwrap());
+    }
+    for session in &mut sessions {
+        for sql in [EVERY_NOTE_COLUMN, NOTE_LIKES] {
+            covet::unchecked_sql(sql)
+                .execute(&mut *session)
+                .await
+                .unwrap();
+        }
+    }
+    drop(sessions);
+
+    // The start-up migration, through the same pool.
+    let migrator = Migrator::new(vec![create, grow]).unwrap();
+    assert_eq!(versions(&migrator.migrate(&t.db).await.unwrap()), [2]);
+
+    // Every connection the pool hands out, several at once, reads the new schema, with the
+    // statements written before the migration as with new ones. (Without the runner closing
+    // the idle connections, PostgreSQL refuses the old statements with "cached plan must not
+    // change result type", and on SQLite the `SELECT *` reports no rows and kills its
+    // connection.)
+    let insert_tag = match t.backend {
+        Backend::Postgres => "INSERT INTO tag (id) VALUES ($1)",
+        _ => "INSERT INTO tag (id) VALUES (?)",
+    };
+    let mut sessions = Vec::new();
+    for _ in 0..3 {
+        sessions.push(t.db.session().await.unwrap());
+    }
+    for (id, session) in (10..).zip(&mut sessions) {
+        let notes: Vec<NoteRow> = covet::unchecked_sql(EVERY_NOTE_COLUMN)
+            .fetch_all(&mut *session)
+            .await
+            .unwrap();
+        assert_eq!(notes.len(), 1);
+        let note = &notes[0];
+        assert_eq!(
+            (
+                note.id,
+                note.title.as_str(),
+                note.likes,
+                note.summary.as_deref()
+            ),
+            (1, "first", 5, None)
+        );
+        let likes: Vec<Flag> = covet::unchecked_sql(NOTE_LIKES)
+            .fetch_all(&mut *session)
+            .await
+            .unwrap();
+        assert_eq!(likes[0].0, 5);
+        covet::unchecked_sql(insert_tag)
+            .bind(id)
+            .execute(&mut *session)
+            .await
+            .unwrap();
+    }
+    drop(sessions);
+    let tags: Vec<Flag> = covet::unchecked_sql("SELECT count(*) FROM tag")
+        .fetch_all(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(tags[0].0, 3);
 }
