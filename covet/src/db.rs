@@ -470,9 +470,7 @@ impl Database {
             leaks: leak::Leaks::default(),
             observers,
         });
-        if let Some(threshold) = shared.settings.leak_threshold {
-            leak::watch(&shared, threshold);
-        }
+        leak::watch(&shared);
         Self { shared }
     }
 

@@ -3,7 +3,7 @@
 
 use std::panic::Location;
 use std::sync::atomic::Ordering::Relaxed;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::leak::Ticket;
 use super::{Database, Shared};
@@ -60,17 +60,18 @@ pub(crate) struct Checkout {
 
 impl Checkout {
     /// `location` is where a unit of work acquired the connection; `None` (one statement's
-    /// connection) is not watched for leaks.
+    /// connection) is not watched for leaks nor long transactions.
     pub(crate) fn new(db: &Database, location: Option<&'static Location<'static>>) -> Self {
         let shared = db.shared.clone();
         shared.counters.in_use.fetch_add(1, Relaxed);
-        let ticket = location
-            .filter(|_| shared.settings.leak_threshold.is_some())
-            .map(|location| {
-                shared
-                    .leaks
-                    .register(location, shared.settings.leak_backtraces)
-            });
+        let settings = &shared.settings;
+        let watched =
+            settings.leak_threshold.is_some() || settings.long_transaction_threshold.is_some();
+        let ticket = location.filter(|_| watched).map(|location| {
+            shared
+                .leaks
+                .register(location, shared.settings.leak_backtraces)
+        });
         Self { shared, ticket }
     }
 }
@@ -108,6 +109,44 @@ impl Conn {
             tx: TxState::default(),
             close_on_drop: false,
         }
+    }
+
+    /// The registration with the watcher of leaks and long transactions, if any.
+    fn ticket(&self) -> Option<&Ticket> {
+        self.checkout.as_ref()?.ticket.as_ref()
+    }
+
+    /// Has the watcher report the transaction that began at `since` if it stays open too long.
+    pub(crate) fn watch_transaction(&self, since: Instant, location: &'static Location<'static>) {
+        if let Some(ticket) = self.ticket() {
+            self.db
+                .shared
+                .leaks
+                .transaction_began(ticket, since, location);
+        }
+    }
+
+    /// The transaction ended: the watcher forgets it.
+    pub(crate) fn unwatch_transaction(&self) {
+        if let Some(ticket) = self.ticket() {
+            self.db.shared.leaks.transaction_ended(ticket);
+        }
+    }
+
+    /// Reports the open transaction as long, unless the watcher has already: false then.
+    pub(crate) fn report_long_transaction(
+        &self,
+        threshold: Duration,
+        open_for: Duration,
+        location: &'static Location<'static>,
+    ) -> bool {
+        let claimed = self
+            .ticket()
+            .is_none_or(|ticket| self.db.shared.leaks.claim_transaction_report(ticket));
+        if claimed {
+            super::leak::report_long_transaction(&self.db.shared, threshold, open_for, location);
+        }
+        claimed
     }
 
     /// The sqlx connection, the database and the transaction state, borrowed apart. The

@@ -1,5 +1,7 @@
 //! Leak detection: every checked-out connection is registered with where it was acquired; a
-//! watcher reports the ones held past the threshold, once each, and their return.
+//! watcher reports the ones held past the threshold, once each, and their return. The same
+//! watcher reports the transactions open past the long-transaction threshold, so that one left
+//! waiting (on a slow call, a lock, a forgotten handle) is reported while it is still open.
 
 use std::backtrace::Backtrace;
 use std::collections::HashMap;
@@ -23,6 +25,16 @@ struct Checkout {
     location: &'static Location<'static>,
     backtrace: Option<Backtrace>,
     reported: bool,
+    /// The transaction open on the connection, if any.
+    transaction: Option<OpenTransaction>,
+}
+
+/// A transaction as the watcher sees it.
+struct OpenTransaction {
+    since: Instant,
+    location: &'static Location<'static>,
+    /// Reported as long already (by the watcher or by the connection itself): once only.
+    reported: bool,
 }
 
 /// A registration, removed when the connection goes back to the pool.
@@ -36,6 +48,7 @@ impl Leaks {
             location,
             backtrace: backtrace.then(Backtrace::force_capture),
             reported: false,
+            transaction: None,
         };
         self.lock().insert(id, checkout);
         Ticket(id)
@@ -62,10 +75,60 @@ impl Leaks {
         }
     }
 
-    /// Reports, once each, the checkouts held longer than `threshold`.
-    fn report_overdue(&self, threshold: Duration, shared: &Shared) {
+    /// Watches the transaction that began at `since` on the checkout of `ticket`.
+    pub(crate) fn transaction_began(
+        &self,
+        ticket: &Ticket,
+        since: Instant,
+        location: &'static Location<'static>,
+    ) {
+        if let Some(checkout) = self.lock().get_mut(&ticket.0) {
+            checkout.transaction = Some(OpenTransaction {
+                since,
+                location,
+                reported: false,
+            });
+        }
+    }
+
+    /// Stops watching the transaction on the checkout of `ticket`.
+    pub(crate) fn transaction_ended(&self, ticket: &Ticket) {
+        if let Some(checkout) = self.lock().get_mut(&ticket.0) {
+            checkout.transaction = None;
+        }
+    }
+
+    /// Claims the one report of the transaction on the checkout of `ticket`: false when the
+    /// watcher has made it already.
+    pub(crate) fn claim_transaction_report(&self, ticket: &Ticket) -> bool {
+        match self.lock().get_mut(&ticket.0) {
+            Some(Checkout {
+                transaction: Some(transaction),
+                ..
+            }) => !std::mem::replace(&mut transaction.reported, true),
+            _ => true,
+        }
+    }
+
+    /// Reports, once each, the checkouts held longer than the leak threshold and the
+    /// transactions open longer than the long-transaction threshold.
+    fn report_overdue(&self, shared: &Shared) {
+        let settings = &shared.settings;
         let mut open = self.lock();
         for checkout in open.values_mut() {
+            if let (Some(threshold), Some(transaction)) = (
+                settings.long_transaction_threshold,
+                checkout.transaction.as_mut(),
+            ) {
+                let open_for = transaction.since.elapsed();
+                if !transaction.reported && open_for >= threshold {
+                    transaction.reported = true;
+                    report_long_transaction(shared, threshold, open_for, transaction.location);
+                }
+            }
+            let Some(threshold) = settings.leak_threshold else {
+                continue;
+            };
             let held = checkout.since.elapsed();
             if checkout.reported || held < threshold {
                 continue;
@@ -93,9 +156,36 @@ impl Leaks {
     }
 }
 
-/// Starts the watcher: it checks four times per threshold and stops when the database is
-/// dropped.
-pub(crate) fn watch(shared: &Arc<Shared>, threshold: Duration) {
+/// Reports a transaction open for `open_for`, past `threshold`, that began at `location`.
+pub(crate) fn report_long_transaction(
+    shared: &Shared,
+    threshold: Duration,
+    open_for: Duration,
+    location: &'static Location<'static>,
+) {
+    shared.counters.long_running.fetch_add(1, Relaxed);
+    tracing::warn!(
+        target: "covet::transaction",
+        open_ms = u64::try_from(open_for.as_millis()).unwrap_or(u64::MAX),
+        began_at = %location,
+        "a transaction has been open longer than the threshold ({threshold:?})"
+    );
+    shared
+        .observers
+        .emit(&Event::LongTransaction { open_for, location });
+}
+
+/// Starts the watcher when a leak or long-transaction threshold is set: it checks four times
+/// per (shorter) threshold and stops when the database is dropped.
+pub(crate) fn watch(shared: &Arc<Shared>) {
+    let settings = &shared.settings;
+    let Some(threshold) = [settings.leak_threshold, settings.long_transaction_threshold]
+        .into_iter()
+        .flatten()
+        .min()
+    else {
+        return;
+    };
     let weak: Weak<Shared> = Arc::downgrade(shared);
     let period = (threshold / 4).max(Duration::from_millis(5));
     tokio::spawn(async move {
@@ -107,7 +197,7 @@ pub(crate) fn watch(shared: &Arc<Shared>, threshold: Duration) {
             if shared.pool.is_closed() {
                 return;
             }
-            shared.leaks.report_overdue(threshold, &shared);
+            shared.leaks.report_overdue(&shared);
         }
     });
 }

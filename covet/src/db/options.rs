@@ -205,7 +205,8 @@ impl PoolOptions {
 
     /// Warns about transactions open longer than `threshold` (default 30 s; `None` for never):
     /// a `tracing` warning and an
-    /// [`Event::LongTransaction`](crate::observe::Event::LongTransaction), once per transaction.
+    /// [`Event::LongTransaction`](crate::observe::Event::LongTransaction), once per transaction,
+    /// while it is still open (a watcher checks four times per threshold).
     ///
     /// See the [example on `PoolOptions`](PoolOptions#examples).
     pub fn long_transaction_threshold(mut self, threshold: impl Into<Option<Duration>>) -> Self {

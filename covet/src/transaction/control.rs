@@ -172,7 +172,8 @@ impl Conn {
         }
     }
 
-    /// Reports a transaction open for `open_for` if that is past the threshold; true if it did.
+    /// Reports a transaction open for `open_for` if that is past the threshold; true once it
+    /// is reported (here, or earlier by the pool's watcher).
     fn report_if_long(&self, open_for: Duration, location: &'static Location<'static>) -> bool {
         let Some(threshold) = self.db.long_transaction_threshold() else {
             return false;
@@ -180,16 +181,7 @@ impl Conn {
         if open_for < threshold {
             return false;
         }
-        self.db.counters().long_running.fetch_add(1, Relaxed);
-        tracing::warn!(
-            target: "covet::transaction",
-            open_ms = u64::try_from(open_for.as_millis()).unwrap_or(u64::MAX),
-            began_at = %location,
-            "a transaction has been open longer than the threshold ({threshold:?})"
-        );
-        self.db
-            .observers()
-            .emit(&Event::LongTransaction { open_for, location });
+        self.report_long_transaction(threshold, open_for, location);
         true
     }
 
@@ -320,7 +312,9 @@ impl Conn {
                 return Err(error);
             }
         }
-        self.tx.began = Some((Instant::now(), location));
+        let began = Instant::now();
+        self.tx.began = Some((began, location));
+        self.watch_transaction(began, location);
         self.tx.deadline = options.timeout.map(|timeout| Instant::now() + timeout);
         self.tx.hooks.push(Hooks::default());
         self.tx.resets.query_only = backend == Backend::Sqlite && options.read_only;
@@ -543,6 +537,7 @@ impl Conn {
         {
             self.report_if_long(duration, location);
         }
+        self.unwatch_transaction();
         let counters = self.db.counters();
         match outcome {
             TransactionOutcome::Committed => counters.commits.fetch_add(1, Relaxed),
