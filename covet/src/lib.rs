@@ -77,6 +77,8 @@ pub use db::{
 };
 pub use error::{BoxError, Error, ErrorKind, Result};
 pub use model::{Columns, Model, PrimaryKey, Registry};
+#[doc(hidden)]
+pub use raw::controls_transaction;
 pub use raw::{AssertSqlSafe, BindValue, SqlText, UncheckedSql, unchecked_sql};
 pub use row::{FromRow, Row};
 pub use session::Session;

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use crate::db::Executor;
 use crate::db::exec::{self, Statement};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::row::FromRow;
 use crate::value::SqlValue;
 
@@ -13,6 +13,12 @@ use crate::value::SqlValue;
 /// The text must be a `&'static str` (a literal, in practice), so it cannot be assembled from
 /// run-time strings; every value goes in through [`bind`](Self::bind) as a parameter. Write the
 /// placeholders in the dialect's own syntax: `$1, $2` on PostgreSQL, `?` on MySQL and SQLite.
+///
+/// Transaction control (`BEGIN`, `COMMIT`, `ROLLBACK`, `SAVEPOINT`, `RELEASE`,
+/// `START TRANSACTION`) is refused with [`ErrorKind::Configuration`] before anything is sent:
+/// covet tracks transactions itself, so that no connection goes back to the pool inside one.
+/// Use [`Database::begin`](crate::Database::begin) or
+/// [`Database::transaction`](crate::Database::transaction).
 ///
 /// # Examples
 ///
@@ -84,6 +90,36 @@ pub fn unchecked_sql(sql: impl SqlText) -> UncheckedSql {
         sql: sql.into_text(),
         values: Vec::new(),
         error: None,
+    }
+}
+
+/// Whether `sql` begins, ends or marks a transaction (`BEGIN`, `COMMIT`, `ROLLBACK`,
+/// `SAVEPOINT`, `RELEASE`, `START TRANSACTION`, and PostgreSQL's `END` and `ABORT`), after any
+/// leading comments: statements covet runs itself, never through [`unchecked_sql`]. MariaDB's
+/// `BEGIN NOT ATOMIC` block is not transaction control.
+#[doc(hidden)]
+pub fn controls_transaction(sql: &str) -> bool {
+    let mut rest = sql.trim_start();
+    loop {
+        if let Some(comment) = rest.strip_prefix("--") {
+            rest = comment.split_once('\n').map_or("", |(_, next)| next);
+        } else if let Some(comment) = rest.strip_prefix("/*") {
+            rest = comment.split_once("*/").map_or("", |(_, next)| next);
+        } else {
+            break;
+        }
+        rest = rest.trim_start();
+    }
+    let mut words = rest
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .filter(|word| !word.is_empty());
+    let first = words.next().unwrap_or_default().to_ascii_lowercase();
+    let second = words.next().unwrap_or_default();
+    match first.as_str() {
+        "begin" => !second.eq_ignore_ascii_case("not"),
+        "commit" | "rollback" | "end" | "savepoint" | "release" | "abort" => true,
+        "start" => second.eq_ignore_ascii_case("transaction"),
+        _ => false,
     }
 }
 
@@ -220,6 +256,18 @@ impl UncheckedSql {
         if let Some(error) = self.error {
             return Err(error);
         }
+        if controls_transaction(&self.sql) {
+            // covet must know whether a connection is inside a transaction: one begun behind
+            // its back would go back to the pool still open, and the next user's work would
+            // join it.
+            return Err(Error::new(
+                ErrorKind::Configuration,
+                "`unchecked_sql` does not run transaction control (BEGIN, COMMIT, ROLLBACK, \
+                 SAVEPOINT, RELEASE, START TRANSACTION): covet tracks transactions itself so \
+                 that no connection goes back to the pool inside one; use `db.begin()` or \
+                 `db.transaction(..)`, and a nested transaction for a savepoint",
+            ));
+        }
         Statement::checked(backend, self.sql, sea_query::Values(self.values), "")
     }
 
@@ -336,5 +384,39 @@ impl UncheckedSql {
         let target = executor.target();
         let statement = self.statement(target.backend())?;
         exec::fetch_optional(target, statement).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::controls_transaction;
+
+    #[test]
+    fn transaction_control_is_recognised_after_comments_and_in_any_case() {
+        for sql in [
+            "BEGIN",
+            "  begin;",
+            "BEGIN IMMEDIATE",
+            "commit",
+            "ROLLBACK TO SAVEPOINT covet_sp_2",
+            "-- a comment\nSAVEPOINT s",
+            "/* a comment */ release savepoint s",
+            "START TRANSACTION READ ONLY",
+            "end",
+            "ABORT",
+        ] {
+            assert!(controls_transaction(sql), "{sql}");
+        }
+        for sql in [
+            "SELECT 1",
+            "BEGIN NOT ATOMIC SELECT 1; END",
+            "START SLAVE",
+            "-- BEGIN\nSELECT 1",
+            "/* COMMIT */ SELECT 1",
+            "INSERT INTO t (begin) VALUES (1)",
+            "",
+        ] {
+            assert!(!controls_transaction(sql), "{sql}");
+        }
     }
 }

@@ -183,6 +183,7 @@ macro_rules! all_tests {
                 a_begin_cancelled_while_blocked_leaves_no_connection_in_a_transaction,
                 a_commit_cancelled_while_the_server_runs_it_has_an_unknown_outcome,
                 a_connection_killed_mid_transaction_ends_as_a_rollback,
+                transaction_control_through_the_escape_hatch_is_refused,
             }
         );
         $crate::suite_module!(

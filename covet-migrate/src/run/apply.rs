@@ -310,7 +310,11 @@ fn script(
             database: backend,
         });
     }
-    if let Some(statement) = script.statements.iter().find(|s| controls_transaction(s)) {
+    if let Some(statement) = script
+        .statements
+        .iter()
+        .find(|s| covet::controls_transaction(s))
+    {
         return Err(MigrateError::controls_transaction(
             migration.dir_name(),
             direction.file(),
@@ -378,18 +382,6 @@ async fn run_statement<C: Conn>(conn: &mut C, statement: &str) -> covet::Result<
     covet::unchecked_sql(AssertSqlSafe(statement.to_owned()))
         .execute(conn.executor())
         .await
-}
-
-/// Whether `statement` begins, ends or marks a transaction, which the runner does itself.
-fn controls_transaction(statement: &str) -> bool {
-    let mut words = statement.split_whitespace().map(str::to_ascii_lowercase);
-    let first = words.next().unwrap_or_default();
-    let first = first.trim_end_matches(';');
-    match first {
-        "begin" | "commit" | "rollback" | "end" | "savepoint" | "release" | "abort" => true,
-        "start" => words.next().is_some_and(|w| w == "transaction"),
-        _ => false,
-    }
 }
 
 /// Whether `statement` is SQLite's `PRAGMA foreign_key_check`, whose rows are violations.

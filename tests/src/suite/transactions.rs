@@ -329,6 +329,55 @@ pub async fn wait_until_every_connection_is_back(db: &Database) {
     }
 }
 
+/// Asks the server whether the connection behind `$executor` (a `&mut Session` or a
+/// `&mut Transaction`) is inside a transaction.
+macro_rules! in_transaction {
+    ($executor:expr, $backend:expr) => {
+        match $backend {
+            Backend::Postgres => {
+                // A setting made LOCAL lasts until the transaction ends: outside a transaction
+                // block that is the end of the statement that made it.
+                covet::unchecked_sql("SELECT set_config('covet.probe', 'set', true)")
+                    .execute(&mut $executor)
+                    .await
+                    .unwrap();
+                let rows: Vec<Scalar> = covet::unchecked_sql(
+                    "SELECT CAST(CASE WHEN current_setting('covet.probe', true) = 'set' \
+                     THEN 1 ELSE 0 END AS BIGINT) AS value",
+                )
+                .fetch_all(&mut $executor)
+                .await
+                .unwrap();
+                rows[0].value == 1
+            }
+            Backend::MySql => {
+                let rows: Vec<Scalar> =
+                    covet::unchecked_sql("SELECT CAST(@@in_transaction AS SIGNED) AS value")
+                        .fetch_all(&mut $executor)
+                        .await
+                        .unwrap();
+                rows[0].value == 1
+            }
+            _ => {
+                // SQLite refuses VACUUM inside a transaction: tried on an empty database
+                // attached for the purpose, so the real one is left alone. Inside a covet
+                // transaction the refusal fails it, and the DETACH is refused too: the
+                // attachment stays (a later ATTACH finds it there) until a probe outside one.
+                let _ = covet::unchecked_sql("ATTACH DATABASE ':memory:' AS covet_probe")
+                    .execute(&mut $executor)
+                    .await;
+                let vacuumed = covet::unchecked_sql("VACUUM covet_probe")
+                    .execute(&mut $executor)
+                    .await;
+                let _ = covet::unchecked_sql("DETACH DATABASE covet_probe")
+                    .execute(&mut $executor)
+                    .await;
+                vacuumed.is_err()
+            }
+        }
+    };
+}
+
 /// Asserts on the server that no connection of the pool is inside a transaction: every pooled
 /// connection is checked out at once and asked.
 pub async fn assert_no_pooled_connection_in_a_transaction(db: &Database, backend: Backend) {
@@ -348,34 +397,7 @@ pub async fn assert_no_pooled_connection_in_a_transaction(db: &Database, backend
         sessions.push(db.session().await.unwrap());
     }
     for session in &mut sessions {
-        let in_transaction = match backend {
-            Backend::Postgres => {
-                // PostgreSQL refuses a savepoint outside a transaction block.
-                let probe = covet::unchecked_sql("SAVEPOINT covet_probe")
-                    .execute(&mut *session)
-                    .await;
-                probe.is_ok()
-            }
-            Backend::MySql => {
-                let rows: Vec<Scalar> =
-                    covet::unchecked_sql("SELECT CAST(@@in_transaction AS SIGNED) AS value")
-                        .fetch_all(&mut *session)
-                        .await
-                        .unwrap();
-                rows[0].value == 1
-            }
-            _ => {
-                // SQLite refuses BEGIN inside a transaction.
-                let began = covet::unchecked_sql("BEGIN").execute(&mut *session).await;
-                if began.is_ok() {
-                    covet::unchecked_sql("ROLLBACK")
-                        .execute(&mut *session)
-                        .await
-                        .unwrap();
-                }
-                began.is_err()
-            }
-        };
+        let in_transaction = in_transaction!(*session, backend);
         assert!(
             !in_transaction,
             "a pooled connection is inside a transaction"
@@ -1026,4 +1048,29 @@ pub async fn a_connection_killed_mid_transaction_ends_as_a_rollback(t: &TestDb) 
     assert_eq!(Entry::query().count(&db).await.unwrap(), 0);
     assert_no_pooled_connection_in_a_transaction(&db, t.backend).await;
     db.close().await;
+}
+
+pub async fn transaction_control_through_the_escape_hatch_is_refused(t: &TestDb) {
+    t.create(&[Entry::TABLE]).await;
+    for sql in [
+        "BEGIN",
+        "START TRANSACTION",
+        "/* hand-made */ SAVEPOINT mine",
+        "COMMIT",
+        "ROLLBACK",
+    ] {
+        let refused = covet::unchecked_sql(sql).execute(&t.db).await.unwrap_err();
+        assert_eq!(refused.kind(), ErrorKind::Configuration, "{sql}: {refused}");
+        assert!(refused.message().contains("db.begin()"), "{refused}");
+    }
+    // Nothing was sent: every pooled connection is outside a transaction, and the probe that
+    // says so does see a transaction covet opened.
+    assert_no_pooled_connection_in_a_transaction(&t.db, t.backend).await;
+    let mut session = t.db.session().await.unwrap();
+    assert!(!in_transaction!(session, t.backend));
+    let mut tx = session.begin().await.unwrap();
+    entry(1, "inside").insert(&mut tx).await.unwrap();
+    assert!(in_transaction!(tx, t.backend));
+    tx.rollback().await.unwrap();
+    assert!(!in_transaction!(session, t.backend));
 }
