@@ -113,13 +113,18 @@ pub fn controls_transaction(sql: &str) -> bool {
     let mut words = rest
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
         .filter(|word| !word.is_empty());
-    let first = words.next().unwrap_or_default().to_ascii_lowercase();
+    let first = words.next().unwrap_or_default();
     let second = words.next().unwrap_or_default();
-    match first.as_str() {
-        "begin" => !second.eq_ignore_ascii_case("not"),
-        "commit" | "rollback" | "end" | "savepoint" | "release" | "abort" => true,
-        "start" => second.eq_ignore_ascii_case("transaction"),
-        _ => false,
+    // Compared without allocating: this runs for every hand-written statement.
+    let is = |word: &str| first.eq_ignore_ascii_case(word);
+    if is("begin") {
+        !second.eq_ignore_ascii_case("not")
+    } else if is("start") {
+        second.eq_ignore_ascii_case("transaction")
+    } else {
+        ["commit", "rollback", "end", "savepoint", "release", "abort"]
+            .into_iter()
+            .any(is)
     }
 }
 
